@@ -1,0 +1,17 @@
+/**
+ * Unit tests: the library's specs sit next to their code, the demo's next to its components.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  preset: 'jest-preset-angular',
+  testEnvironment: '<rootDir>/scripts/jest-environment.cjs',
+  setupFilesAfterEnv: ['<rootDir>/scripts/jest-setup.ts'],
+  roots: ['<rootDir>/projects', '<rootDir>/src'],
+  testMatch: ['**/*.spec.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  moduleNameMapper: {
+    '^ngx-implicit-auth$': '<rootDir>/projects/ngx-implicit-auth/src/public-api.ts',
+  },
+  // jose ships ESM only: let ts-jest transform it along with Angular's .mjs bundles.
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|jose/))'],
+};

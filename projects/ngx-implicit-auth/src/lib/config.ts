@@ -1,0 +1,284 @@
+import { ImplicitAuthError } from './errors';
+
+/** The `response_type` values of the implicit flow (OIDC Core §3.2.2.1, RFC 6749 §4.2.1). */
+export type ImplicitResponseType = 'id_token token' | 'id_token' | 'token';
+
+/** Asymmetric JWS algorithms an ID token may be signed with. `none` and HS* are never accepted. */
+export type IdTokenSigningAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+export const ID_TOKEN_SIGNING_ALGORITHMS: readonly IdTokenSigningAlgorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** Where tokens are kept between page loads. */
+export type TokenStorageKind = 'memory' | 'session';
+
+/** A custom place for tokens (e.g. an encrypted store). Values are opaque JSON strings. */
+export interface TokenStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** Endpoints for providers without discovery, or to override what discovery says. */
+export interface ImplicitAuthEndpoints {
+  readonly authorization?: string;
+  readonly jwks?: string;
+  readonly endSession?: string;
+  readonly userinfo?: string;
+}
+
+/** How `logout()` ends the session at the provider. */
+export interface LogoutConfig {
+  /**
+   * `'oidc'` (default): RP-initiated logout at the provider's `end_session_endpoint` with `id_token_hint`,
+   * `client_id` and `post_logout_redirect_uri`. `'auth0'`: Auth0's `/v2/logout` with `client_id` and
+   * `returnTo`. `'local'`: forget the tokens in the app only.
+   */
+  readonly style?: 'oidc' | 'auth0' | 'local';
+  /** Where the provider sends the user after logout. Default: the app's origin + `/`. */
+  readonly postLogoutRedirectUri?: string;
+}
+
+/** One API that may receive access tokens. Nothing else ever does. */
+export interface ApiConfig {
+  /** Absolute base URL: scheme, host, optional port, optional path prefix (matched at `/` boundaries). */
+  readonly url: string;
+  /** The audience to request tokens for; default: the top-level `audience`. */
+  readonly audience?: string;
+  /** The scope to request for this audience; default: the top-level `scope`. */
+  readonly scope?: string;
+  /** HTTP methods that get a token (upper case); default: all. */
+  readonly methods?: readonly string[];
+}
+
+/** Silent renewal in a hidden iframe with `prompt=none`. */
+export interface SilentRenewConfig {
+  /** The page the iframe loads; it must post its fragment to the parent. Default: origin + `/silent-callback.html`. */
+  readonly redirectUri?: string;
+  /** How long to wait for the provider before a `timeout` error, in ms. Default 10000. */
+  readonly timeoutMs?: number;
+  /** How long before expiry to renew, in seconds. Default 60. */
+  readonly marginSeconds?: number;
+  /** Whether to renew before expiry on a timer. Default true. */
+  readonly automatic?: boolean;
+  /** Whether to try a silent sign-in on start-up when no tokens are kept (session restore). Default true. */
+  readonly restoreSession?: boolean;
+  /** Whether to ask for `response_mode=web_message` (Auth0 supports it). Default false. */
+  readonly webMessage?: boolean;
+}
+
+/**
+ * Everything the library needs to know. Only `issuer` and `clientId` are required.
+ */
+export interface ImplicitAuthConfig {
+  /** The provider's issuer identifier, exactly as in its discovery document and its ID tokens' `iss`. */
+  readonly issuer: string;
+  /** The client id registered at the provider. */
+  readonly clientId: string;
+  /** Where the provider sends the callback. Default: the app's origin + `/`. */
+  readonly redirectUri?: string;
+  /** Default `'id_token token'`. */
+  readonly responseType?: ImplicitResponseType;
+  /** Default `'openid profile email'` (`openid` is added for response types with an ID token). */
+  readonly scope?: string;
+  /** The API identifier to request an access token for (Auth0's `audience`). */
+  readonly audience?: string;
+  /** Tolerance for clock differences when checking `exp`/`iat`, in seconds. Default 60, at most 300. */
+  readonly clockSkewSeconds?: number;
+  /** Where tokens live. Default `'memory'` (lost on reload; restored silently). */
+  readonly storage?: TokenStorageKind | TokenStore;
+  /** Accepted ID token signature algorithms. Default `['RS256']`. */
+  readonly algorithms?: readonly IdTokenSigningAlgorithm[];
+  /** Explicit endpoints. With `authorization` and `jwks` set (or `token` response type), discovery is skipped. */
+  readonly endpoints?: ImplicitAuthEndpoints;
+  readonly logout?: LogoutConfig;
+  /** Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). */
+  readonly authorizeParams?: Readonly<Record<string, string>>;
+  /** Whether to load UserInfo after sign-in and merge it into `claims`. Default false. */
+  readonly loadUserInfo?: boolean;
+  /** How long a pending sign-in may wait for its callback, in seconds. Default 600. */
+  readonly transactionTtlSeconds?: number;
+  /** The APIs that receive access tokens. Default: none (no request gets a token). */
+  readonly apis?: readonly ApiConfig[];
+  /** Silent renewal; `false` turns it off. */
+  readonly silentRenew?: SilentRenewConfig | false;
+}
+
+/** The config with every default filled in and every field checked. */
+export interface ResolvedImplicitAuthConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly responseType: ImplicitResponseType;
+  readonly scope: string;
+  readonly audience?: string;
+  readonly clockSkewSeconds: number;
+  readonly storage: TokenStorageKind | TokenStore;
+  readonly algorithms: readonly IdTokenSigningAlgorithm[];
+  readonly endpoints: ImplicitAuthEndpoints;
+  readonly logout: Required<LogoutConfig>;
+  readonly authorizeParams: Readonly<Record<string, string>>;
+  readonly loadUserInfo: boolean;
+  readonly transactionTtlSeconds: number;
+  readonly apis: readonly ApiConfig[];
+  readonly silentRenew: Required<SilentRenewConfig> | false;
+}
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+/** Parameters the library owns; setting them through `authorizeParams` would defeat its checks. */
+const RESERVED_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'scope', 'response_mode'];
+
+function fail(field: string, problem: string): never {
+  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+}
+
+/** Whether `hostname` is a loopback host, where plain http is acceptable for development. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function checkUrl(field: string, value: unknown, opts: { httpsUnlessLoopback: boolean }): URL {
+  if (typeof value !== 'string' || value === '') fail(field, 'must be an absolute URL');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error: unknown) {
+    // A relative or malformed URL is a config mistake: name the field instead of leaking the TypeError.
+    throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} must be an absolute URL`, {
+      cause: error,
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(field, 'must be an http(s) URL');
+  if (opts.httpsUnlessLoopback && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    fail(field, 'must use https (plain http is only accepted for loopback hosts)');
+  }
+  if (url.username || url.password) fail(field, 'must not contain credentials');
+  return url;
+}
+
+function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    fail(field, `must be a number between 0 and ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Fills in defaults and checks every field, so a contradictory or incomplete config fails at start-up
+ * with a message naming the field instead of failing later in the middle of a sign-in.
+ *
+ * @param origin The app's origin (e.g. `https://app.example`), for the defaults that depend on it.
+ * @throws {ImplicitAuthError} `invalid_config`
+ */
+export function resolveConfig(config: ImplicitAuthConfig, origin: string): ResolvedImplicitAuthConfig {
+  if (config === null || typeof config !== 'object') fail('', 'must be an object');
+  const issuerUrl = checkUrl('issuer', config.issuer, { httpsUnlessLoopback: true });
+  if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must not contain a query or fragment (OIDC Discovery §2)');
+  if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
+
+  const redirectUri = config.redirectUri ?? `${origin}/`;
+  const redirect = checkUrl('redirectUri', redirectUri, { httpsUnlessLoopback: true });
+  if (redirect.hash) fail('redirectUri', 'must not contain a fragment (RFC 6749 §3.1.2)');
+
+  const responseType = config.responseType ?? 'id_token token';
+  if (!['id_token token', 'id_token', 'token'].includes(responseType)) {
+    fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
+  }
+
+  let scope = (config.scope ?? 'openid profile email').trim().replace(/\s+/g, ' ');
+  if (responseType !== 'token' && !scope.split(' ').includes('openid')) scope = `openid ${scope}`.trim();
+
+  if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
+    fail('audience', 'must be a non-empty string when set');
+  }
+
+  const algorithms = config.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
+  for (const alg of algorithms) {
+    if (!ID_TOKEN_SIGNING_ALGORITHMS.includes(alg)) {
+      fail('algorithms', `contains '${String(alg)}': only asymmetric algorithms are accepted (never none or HS*)`);
+    }
+  }
+
+  const storage = config.storage ?? 'memory';
+  if (
+    storage !== 'memory' &&
+    storage !== 'session' &&
+    !(typeof storage === 'object' && storage !== null && typeof storage.get === 'function')
+  ) {
+    fail('storage', "must be 'memory', 'session' or an object with get/set/remove");
+  }
+
+  const endpoints = config.endpoints ?? {};
+  for (const key of ['authorization', 'jwks', 'endSession', 'userinfo'] as const) {
+    if (endpoints[key] !== undefined) checkUrl(`endpoints.${key}`, endpoints[key], { httpsUnlessLoopback: true });
+  }
+
+  const logoutStyle = config.logout?.style ?? 'oidc';
+  if (!['oidc', 'auth0', 'local'].includes(logoutStyle)) fail('logout.style', "must be 'oidc', 'auth0' or 'local'");
+  const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? `${origin}/`;
+  checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri, { httpsUnlessLoopback: true });
+
+  const authorizeParams = config.authorizeParams ?? {};
+  for (const [name, value] of Object.entries(authorizeParams)) {
+    if (RESERVED_PARAMS.includes(name))
+      fail(`authorizeParams.${name}`, 'is set by the library and cannot be overridden');
+    if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
+  }
+
+  const apis = config.apis ?? [];
+  if (!Array.isArray(apis)) fail('apis', 'must be an array');
+  apis.forEach((api, i) => {
+    const url = checkUrl(`apis[${i}].url`, api?.url, { httpsUnlessLoopback: true });
+    if (url.search || url.hash) fail(`apis[${i}].url`, 'must not contain a query or fragment');
+    if (responseType === 'id_token')
+      fail(`apis[${i}]`, "needs an access token, which responseType 'id_token' never gets");
+  });
+
+  const renew = config.silentRenew;
+  let silentRenew: Required<SilentRenewConfig> | false = false;
+  if (renew !== false) {
+    const silentRedirectUri = renew?.redirectUri ?? `${origin}/silent-callback.html`;
+    const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri, { httpsUnlessLoopback: true });
+    if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
+    silentRenew = {
+      redirectUri: silentRedirectUri,
+      timeoutMs: checkPositive('silentRenew.timeoutMs', renew?.timeoutMs, 10_000),
+      marginSeconds: checkPositive('silentRenew.marginSeconds', renew?.marginSeconds, 60),
+      automatic: renew?.automatic ?? true,
+      restoreSession: renew?.restoreSession ?? true,
+      webMessage: renew?.webMessage ?? false,
+    };
+  }
+
+  return {
+    issuer: config.issuer,
+    clientId: config.clientId,
+    redirectUri,
+    responseType,
+    scope,
+    audience: config.audience,
+    clockSkewSeconds: checkPositive('clockSkewSeconds', config.clockSkewSeconds, 60, MAX_CLOCK_SKEW_SECONDS),
+    storage,
+    algorithms,
+    endpoints,
+    logout: { style: logoutStyle, postLogoutRedirectUri },
+    authorizeParams,
+    loadUserInfo: config.loadUserInfo ?? false,
+    transactionTtlSeconds: checkPositive('transactionTtlSeconds', config.transactionTtlSeconds, 600, 3600),
+    apis,
+    silentRenew,
+  };
+}

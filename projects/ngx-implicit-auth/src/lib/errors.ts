@@ -1,0 +1,117 @@
+/**
+ * Every failure the library reports, as one string-literal union so `switch (error.code)` narrows.
+ * Grouped by the step that raises it.
+ */
+export type ImplicitAuthErrorCode =
+  // Configuration and provider metadata
+  | 'invalid_config'
+  | 'discovery_failed'
+  | 'jwks_failed'
+  // Authorization response (callback fragment)
+  | 'invalid_response'
+  | 'duplicate_parameter'
+  | 'unexpected_response'
+  | 'state_mismatch'
+  | 'transaction_expired'
+  | 'provider_error'
+  | 'response_issuer_mismatch'
+  | 'invalid_token_type'
+  | 'invalid_expires_in'
+  // ID token (OIDC Core §3.2.2.11 / §3.1.3.7)
+  | 'invalid_id_token'
+  | 'unsupported_algorithm'
+  | 'unknown_key'
+  | 'invalid_signature'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  | 'invalid_azp'
+  | 'missing_claim'
+  | 'token_expired'
+  | 'invalid_iat'
+  | 'nonce_mismatch'
+  | 'at_hash_missing'
+  | 'at_hash_mismatch'
+  // UserInfo (OIDC Core §5.3)
+  | 'userinfo_failed'
+  | 'userinfo_sub_mismatch'
+  // Application-side requests
+  | 'invalid_return_url'
+  | 'not_authenticated'
+  // Silent renewal
+  | 'timeout'
+  | 'renewal_failed'
+  | 'third_party_cookies_blocked'
+  | 'user_switched';
+
+/**
+ * Error codes an authorization server may send back in the `error` parameter
+ * (RFC 6749 §4.2.2.1, OIDC Core §3.1.2.6). Other strings are passed through verbatim.
+ */
+export type ProviderErrorCode =
+  | 'invalid_request'
+  | 'unauthorized_client'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'interaction_required'
+  | 'login_required'
+  | 'account_selection_required'
+  | 'consent_required'
+  | 'invalid_request_uri'
+  | 'invalid_request_object'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'registration_not_supported'
+  | (string & {});
+
+export interface ImplicitAuthErrorOptions {
+  /** The provider's `error` parameter, verbatim, when the failure came from the provider. */
+  readonly error?: ProviderErrorCode;
+  /** The provider's `error_description`, when it sent one. */
+  readonly errorDescription?: string;
+  /** The underlying failure (a jose error, a network error, …). */
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error type the library throws or emits. Never a bare string.
+ */
+export class ImplicitAuthError extends Error {
+  override readonly name = 'ImplicitAuthError';
+  /** The provider's `error` parameter, verbatim, when the failure came from the provider. */
+  readonly error?: ProviderErrorCode;
+  /** The provider's `error_description`, when it sent one. */
+  readonly errorDescription?: string;
+
+  constructor(
+    readonly code: ImplicitAuthErrorCode,
+    message: string,
+    options: ImplicitAuthErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.error = options.error;
+    this.errorDescription = options.errorDescription;
+  }
+}
+
+/** Whether `value` is an {@link ImplicitAuthError}, optionally with the given code. */
+export function isImplicitAuthError(value: unknown, code?: ImplicitAuthErrorCode): value is ImplicitAuthError {
+  return value instanceof ImplicitAuthError && (code === undefined || value.code === code);
+}
+
+/**
+ * Whether the provider answered a `prompt=none` request with one of the errors that mean
+ * "the user must interact" (OIDC Core §3.1.2.6).
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
+ */
+export function isInteractionRequired(value: unknown): value is ImplicitAuthError {
+  return (
+    isImplicitAuthError(value, 'provider_error') &&
+    (value.error === 'login_required' ||
+      value.error === 'interaction_required' ||
+      value.error === 'consent_required' ||
+      value.error === 'account_selection_required')
+  );
+}

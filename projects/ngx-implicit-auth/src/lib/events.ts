@@ -1,0 +1,16 @@
+import type { IdTokenClaims } from './claims';
+import type { ImplicitAuthError } from './errors';
+
+/** Why the session ended. */
+export type SignOutReason = 'logout' | 'other_tab' | 'session_ended' | 'user_switched';
+
+/** What happened, in order, for apps that log, audit or react (`ImplicitAuthService.events`). */
+export type ImplicitAuthEvent =
+  | { readonly type: 'login_started'; readonly returnUrl: string }
+  | { readonly type: 'signed_in'; readonly claims: IdTokenClaims | null; readonly returnUrl: string }
+  | { readonly type: 'token_received'; readonly audience: string | undefined; readonly expiresAt: number }
+  | { readonly type: 'validation_failed'; readonly error: ImplicitAuthError }
+  | { readonly type: 'renewal_started'; readonly audience: string | undefined }
+  | { readonly type: 'renewal_failed'; readonly error: ImplicitAuthError }
+  | { readonly type: 'third_party_cookies_blocked'; readonly error: ImplicitAuthError }
+  | { readonly type: 'signed_out'; readonly reason: SignOutReason };

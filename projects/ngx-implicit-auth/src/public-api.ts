@@ -1,0 +1,28 @@
+/*
+ * Public API of ngx-implicit-auth. Named exports only; everything not listed here is internal.
+ */
+export type { IdTokenClaims } from './lib/claims';
+export type { Clock } from './lib/clock';
+export type {
+  ApiConfig,
+  IdTokenSigningAlgorithm,
+  ImplicitAuthConfig,
+  ImplicitAuthEndpoints,
+  ImplicitResponseType,
+  LogoutConfig,
+  SilentRenewConfig,
+  TokenStorageKind,
+  TokenStore,
+} from './lib/config';
+export { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './lib/errors';
+export type { ImplicitAuthErrorCode, ProviderErrorCode } from './lib/errors';
+export type { ImplicitAuthEvent, SignOutReason } from './lib/events';
+export type { ImplicitAuthFeature, ImplicitAuthFeatureKind } from './lib/features';
+export { ImplicitAuthService } from './lib/implicit-auth.service';
+export type {
+  AccessTokenInfo,
+  AccessTokenOptions,
+  AuthStatus,
+  LoginOptions,
+  LogoutOptions,
+} from './lib/implicit-auth.service';
