@@ -26,3 +26,6 @@ export type {
   LoginOptions,
   LogoutOptions,
 } from './lib/implicit-auth.service';
+export { ImplicitAuthModule } from './lib/implicit-auth.module';
+export { provideImplicitAuth } from './lib/provide-implicit-auth';
+export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './lib/tokens';

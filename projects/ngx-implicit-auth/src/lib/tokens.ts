@@ -1,4 +1,4 @@
-import { InjectionToken } from '@angular/core';
+import { DOCUMENT, inject, InjectionToken } from '@angular/core';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { ResolvedImplicitAuthConfig } from './config';
@@ -16,4 +16,16 @@ export const IMPLICIT_AUTH_CLOCK = new InjectionToken<Clock>('IMPLICIT_AUTH_CLOC
 export const IMPLICIT_AUTH_FETCH = new InjectionToken<typeof fetch>('IMPLICIT_AUTH_FETCH', {
   providedIn: 'root',
   factory: () => (input, init) => fetch(input, init),
+});
+
+/**
+ * How the library leaves the app for the provider (sign-in, logout): `location.assign` by default.
+ * Tests provide a function that records the URL.
+ */
+export const IMPLICIT_AUTH_REDIRECT = new InjectionToken<(url: string) => void>('IMPLICIT_AUTH_REDIRECT', {
+  providedIn: 'root',
+  factory: () => {
+    const location = inject(DOCUMENT).location;
+    return (url) => location.assign(url);
+  },
 });

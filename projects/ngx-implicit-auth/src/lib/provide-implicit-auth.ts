@@ -1,0 +1,50 @@
+import {
+  DOCUMENT,
+  type EnvironmentProviders,
+  inject,
+  makeEnvironmentProviders,
+  provideAppInitializer,
+} from '@angular/core';
+import { type ImplicitAuthConfig, resolveConfig } from './config';
+import { DefaultImplicitAuthService } from './default-implicit-auth.service';
+import type { ImplicitAuthFeature } from './features';
+import { ImplicitAuthService } from './implicit-auth.service';
+import { IMPLICIT_AUTH_CONFIG } from './tokens';
+
+/**
+ * Sets up sign-in with the implicit flow for a standalone app:
+ *
+ * ```ts
+ * bootstrapApplication(App, {
+ *   providers: [
+ *     provideRouter(routes),
+ *     provideHttpClient(withInterceptors([implicitAuthInterceptor])),
+ *     provideImplicitAuth({ issuer: 'https://tenant.auth0.com/', clientId: '…', audience: 'https://api.example' }),
+ *   ],
+ * });
+ * ```
+ *
+ * The config is checked at start-up: a missing or contradictory field fails bootstrap with an
+ * `ImplicitAuthError('invalid_config')` naming the field. A callback in the URL is taken out of the address
+ * bar before the router's first navigation.
+ */
+export function provideImplicitAuth(
+  config: ImplicitAuthConfig,
+  ...features: readonly ImplicitAuthFeature[]
+): EnvironmentProviders {
+  if (typeof ngDevMode === 'undefined' || ngDevMode) {
+    const kinds = features.map((feature) => feature.kind);
+    const repeated = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+    if (repeated) throw new Error(`ngx-implicit-auth: the '${repeated}' feature was given twice`);
+  }
+  return makeEnvironmentProviders([
+    {
+      provide: IMPLICIT_AUTH_CONFIG,
+      useFactory: () => resolveConfig(config, inject(DOCUMENT).location.origin),
+    },
+    DefaultImplicitAuthService,
+    { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
+    provideAppInitializer(() => inject(DefaultImplicitAuthService).start()),
+    features.map((feature) => feature.providers),
+  ]);
+}

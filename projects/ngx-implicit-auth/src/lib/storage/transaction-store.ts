@@ -1,0 +1,60 @@
+import type { ImplicitResponseType } from '../config';
+
+/** A sign-in that left for the provider and has not come back yet. */
+export interface PendingTransaction {
+  readonly state: string;
+  readonly nonce?: string;
+  readonly returnUrl: string;
+  readonly responseType: ImplicitResponseType;
+  readonly scope: string;
+  readonly audience?: string;
+  /** Milliseconds since the epoch after which the callback is refused. */
+  readonly expiresAt: number;
+}
+
+const PREFIX = 'ngx-implicit-auth.tx.';
+
+/**
+ * Pending sign-ins, one sessionStorage entry per `state`, so they survive the redirect and two sign-ins
+ * (e.g. two tabs, or a tab duplicated mid-sign-in) never overwrite each other.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.7 (CSRF protection with a one-time `state`)
+ */
+export function createTransactionStore(storage: Storage | undefined) {
+  const key = (state: string) => PREFIX + state;
+  const read = (state: string): PendingTransaction | null => {
+    try {
+      const value = storage?.getItem(key(state));
+      return value ? (JSON.parse(value) as PendingTransaction) : null;
+    } catch {
+      // A corrupt or inaccessible entry is treated like no entry: the callback is then refused.
+      return null;
+    }
+  };
+  return {
+    save(transaction: PendingTransaction): void {
+      storage?.setItem(key(transaction.state), JSON.stringify(transaction));
+    },
+    /** Reads without consuming (to pick the return URL before validation finishes). */
+    peek: read,
+    /** Reads and deletes: a `state` is good for one response only, so a replayed callback is refused. */
+    take(state: string): PendingTransaction | null {
+      const transaction = read(state);
+      storage?.removeItem(key(state));
+      return transaction;
+    },
+    /** Drops transactions whose callback never came, so abandoned sign-ins do not pile up. */
+    prune(now: number): void {
+      if (!storage) return;
+      for (let i = storage.length - 1; i >= 0; i--) {
+        const name = storage.key(i);
+        if (name?.startsWith(PREFIX)) {
+          const transaction = read(name.slice(PREFIX.length));
+          if (!transaction || transaction.expiresAt <= now) storage.removeItem(name);
+        }
+      }
+    },
+  };
+}
+
+export type TransactionStore = ReturnType<typeof createTransactionStore>;
