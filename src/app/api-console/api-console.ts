@@ -1,0 +1,49 @@
+import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { isImplicitAuthError } from 'ngx-implicit-auth';
+
+/**
+ * Calls any URL with `HttpClient.get` and shows the status and body, so a person can see which calls carry
+ * the access token (the demo API echoes nothing secret; a lookalike origin gets no token at all).
+ */
+@Component({
+  selector: 'app-api-console',
+  imports: [FormsModule],
+  templateUrl: './api-console.html',
+  styleUrl: './api-console.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ApiConsole {
+  private readonly http = inject(HttpClient);
+  protected url = 'http://localhost:4401/api/messages';
+  /** An `Authorization` value the caller sets itself: the interceptor must leave it alone. */
+  protected authorization = '';
+  protected readonly result = signal('');
+  protected readonly pending = signal(false);
+
+  protected call(): void {
+    this.result.set('');
+    this.pending.set(true);
+    const headers = this.authorization ? new HttpHeaders({ Authorization: this.authorization }) : undefined;
+    this.http.get(this.url, { headers, observe: 'response', responseType: 'text' }).subscribe({
+      next: (response) => this.show(`${response.status} ${response.body ?? ''}`),
+      error: (error: unknown) => this.show(describe(error)),
+    });
+  }
+
+  private show(text: string): void {
+    this.pending.set(false);
+    this.result.set(text);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof HttpErrorResponse) {
+    const challenge = error.headers.get('WWW-Authenticate');
+    const body = typeof error.error === 'string' ? error.error : (error.message ?? '');
+    return `${error.status} ${body}${challenge ? `\nWWW-Authenticate: ${challenge}` : ''}`;
+  }
+  if (isImplicitAuthError(error)) return `no request sent: ${error.code} (${error.message})`;
+  return `error: ${String(error)}`;
+}

@@ -1,0 +1,18 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { type ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
+import { provideRouter } from '@angular/router';
+import { type ImplicitAuthConfig, provideImplicitAuth } from 'ngx-implicit-auth';
+import { routes } from './app.routes';
+
+/** The demo's providers, around the auth settings read from `auth.config.json`. */
+export function createAppConfig(auth: ImplicitAuthConfig): ApplicationConfig {
+  return {
+    providers: [
+      provideBrowserGlobalErrorListeners(),
+      provideZonelessChangeDetection(),
+      provideRouter(routes),
+      provideHttpClient(withInterceptors([])),
+      provideImplicitAuth(auth),
+    ],
+  };
+}
