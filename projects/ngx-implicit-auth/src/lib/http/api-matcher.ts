@@ -1,0 +1,152 @@
+import { type ApiConfig, isLoopbackHost, type ResolvedImplicitAuthConfig } from '../config';
+import { ImplicitAuthError } from '../errors';
+
+/** The configured API a request goes to: whose token it may carry, and the scope to ask for one with. */
+export interface ApiMatch {
+  readonly audience: string | undefined;
+  readonly scope: string;
+}
+
+/**
+ * Which configured API, if any, a request goes to. `baseUri` resolves relative URLs (pass `document.baseURI`
+ * per request: without a `<base>` element it follows the current page). With `audience`, only an entry
+ * configured for that audience is returned.
+ */
+export type ApiMatcher = (url: string, method: string, baseUri: string, audience?: string) => ApiMatch | null;
+
+interface Entry extends ApiMatch {
+  /** The path prefix as the URL parser normalised it, without trailing `/` (`''`: the whole origin). */
+  readonly prefix: string;
+  /** The same prefix as a decoding server reads it (see {@link decodePath}). */
+  readonly decoded: string;
+  readonly methods: ReadonlySet<string> | null;
+}
+
+/** Whether `path` is `prefix` or below it, at a `/` boundary: `/v1` covers `/v1` and `/v1/x`, never `/v1evil`. */
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The path as a server that percent-decodes before routing reads it: decoded until stable (double encoding),
+ * `\` as `/`, empty segments merged, `.`/`..` resolved, including Tomcat's `..;param`. Without this second
+ * reading, `/v1/..%2Fadmin` or `/v1/..;/admin` would pass as `/v1/…` and reach `/admin` on such a server.
+ * `null` when the path cannot be decoded (no telling where such a server routes it).
+ */
+function decodePath(path: string): string | null {
+  let decoded = path;
+  try {
+    for (let previous = ''; previous !== decoded;) {
+      previous = decoded;
+      decoded = decodeURIComponent(decoded);
+    }
+  } catch {
+    // A malformed escape (`%zz`): servers disagree on it, so the path is treated as matching nothing.
+    return null;
+  }
+  const segments: string[] = [];
+  for (const segment of decoded.split(/[/\\]/)) {
+    const name = segment.replace(/;.*/, '');
+    if (name === '..') segments.pop();
+    else if (name !== '.' && segment !== '') segments.push(segment);
+  }
+  return segments.map((segment) => `/${segment}`).join('');
+}
+
+function invalid(field: string, problem: string): never {
+  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+}
+
+/**
+ * Builds the matcher that decides which requests may carry an access token. Deny by default: no `apis`, no
+ * token on any request. A request matches an entry when, after the WHATWG URL parser (the one the browser
+ * sends the request with) has normalised it:
+ * - it is `http(s)`, without userinfo (`https://user@api…` gets no token: no legitimate call needs it, and it
+ *   is the classic way to dress one host up as another);
+ * - scheme, host and port equal the entry's exactly (so `api.example.com.evil.example`, `api.example.com.`
+ *   with its trailing dot, a homograph that becomes `xn--…`, another port or `http:` never match); plain
+ *   `http:` can only match loopback entries, the only ones the config accepts;
+ * - its path is the entry's prefix or below it at a `/` boundary, both as parsed and as a decoding server
+ *   reads it (see {@link decodePath});
+ * - its method is in the entry's `methods`, when set.
+ * The longest matching prefix wins; among equal prefixes, the first entry. Entries are indexed by origin, so a
+ * request costs one URL parse and one map lookup however many APIs there are.
+ *
+ * @throws {ImplicitAuthError} `invalid_config` for an entry that is not a base URL, or that covers the issuer
+ *   (the provider's discovery and key endpoints must never receive access tokens).
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-5.2 (bearer tokens restricted to their audience, TLS)
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.9.1 (access token phishing by a counterfeit resource server)
+ * @see https://url.spec.whatwg.org/#url-parsing
+ */
+export function createApiMatcher(
+  config: Pick<ResolvedImplicitAuthConfig, 'apis' | 'audience' | 'scope' | 'issuer'>,
+): ApiMatcher {
+  const byOrigin = new Map<string, Entry[]>();
+  const issuer = new URL(config.issuer);
+  config.apis.forEach((api: ApiConfig, i) => {
+    const field = `apis[${i}].url`;
+    const url = new URL(api.url);
+    // Checked by the config already; checked again because this is the last gate before a token leaves.
+    if (
+      !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) ||
+      url.username ||
+      url.password ||
+      url.search ||
+      url.hash
+    ) {
+      invalid(field, 'must be an https (or loopback http) base URL without credentials, query or fragment');
+    }
+    const prefix = url.pathname.replace(/\/+$/, '');
+    const decoded = decodePath(prefix);
+    if (decoded === null) invalid(field, 'has a malformed percent-escape');
+    if (url.origin === issuer.origin && isUnder(issuer.pathname.replace(/\/+$/, ''), prefix)) {
+      invalid(field, "covers the issuer: the provider's discovery and key endpoints would receive access tokens");
+    }
+    const entries = byOrigin.get(url.origin) ?? [];
+    entries.push({
+      audience: api.audience ?? config.audience,
+      scope: api.scope ?? config.scope,
+      prefix,
+      decoded,
+      methods: api.methods ? new Set(api.methods.map((method) => method.toUpperCase())) : null,
+    });
+    // Stable sort: the most specific prefix first, config order among equals.
+    byOrigin.set(
+      url.origin,
+      entries.sort((a, b) => b.prefix.length - a.prefix.length),
+    );
+  });
+  if ((typeof ngDevMode === 'undefined' || ngDevMode) && byOrigin.size === 0) {
+    console.warn('ngx-implicit-auth: no `apis` configured, so no request gets an access token.');
+  }
+
+  return (raw, method, baseUri, audience) => {
+    if (byOrigin.size === 0) return null;
+    let url: URL;
+    try {
+      url = new URL(raw, baseUri);
+    } catch {
+      // Unparsable: the browser cannot send it either, and nothing unparsable gets a token.
+      return null;
+    }
+    // `url.origin` alone would let `blob:https://api.example.com/…` through: only http(s) requests match.
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return null;
+    const entries = byOrigin.get(url.origin);
+    if (!entries) return null;
+    const path = url.pathname;
+    const decoded = /[%;]/.test(path) ? decodePath(path) : path;
+    if (decoded === null) return null;
+    const upper = method.toUpperCase();
+    for (const entry of entries) {
+      if (
+        isUnder(path, entry.prefix) &&
+        (decoded === path || isUnder(decoded, entry.decoded)) &&
+        (!entry.methods || entry.methods.has(upper)) &&
+        (audience === undefined || entry.audience === audience)
+      ) {
+        return entry;
+      }
+    }
+    return null;
+  };
+}
