@@ -29,3 +29,13 @@ export type {
 export { ImplicitAuthModule } from './lib/implicit-auth.module';
 export { provideImplicitAuth } from './lib/provide-implicit-auth';
 export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './lib/tokens';
+export { IMPLICIT_AUTH_CONFIG } from './lib/tokens';
+export type { ResolvedImplicitAuthConfig } from './lib/config';
+// ɵ: for `ngx-implicit-auth/testing` only, not part of the supported API.
+export { resolveConfig as ɵresolveConfig } from './lib/config';
+export { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './lib/http/auth-interceptor';
+export type { ImplicitAuthRequestOptions } from './lib/http/auth-interceptor';
+export { AuthGuard, authGuard, authMatchGuard } from './lib/router/auth-guard';
+export type { AuthRouteRequirements } from './lib/router/auth-guard';
+export { withGuardOptions } from './lib/router/guard-options';
+export type { ImplicitAuthGuardOptions } from './lib/router/guard-options';

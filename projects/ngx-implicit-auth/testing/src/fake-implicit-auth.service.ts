@@ -1,0 +1,227 @@
+import { computed, signal } from '@angular/core';
+import {
+  type AccessTokenInfo,
+  type AccessTokenOptions,
+  type AuthStatus,
+  type Clock,
+  type IdTokenClaims,
+  ImplicitAuthError,
+  type ImplicitAuthEvent,
+  ImplicitAuthService,
+  type LoginOptions,
+  type LogoutOptions,
+  type SignOutReason,
+} from 'ngx-implicit-auth';
+import { BehaviorSubject, distinctUntilChanged, Subject } from 'rxjs';
+
+/** A token a fake renewal hands out, with what it was granted. */
+export interface FakeToken {
+  readonly token: string;
+  /** Granted scopes; default none. */
+  readonly scopes?: readonly string[];
+  /** Lifetime; default 3600. */
+  readonly expiresInSeconds?: number;
+}
+
+/** Where and how long a token set with {@link FakeImplicitAuthService.setAccessToken} is kept. */
+export interface FakeTokenOptions extends Omit<FakeToken, 'token'> {
+  /** The audience; default: the configured one. */
+  readonly audience?: string;
+}
+
+/** What a renewal does: return (or resolve) the new token; throw (or reject) to refuse. */
+export type FakeRenewal = (
+  options: Pick<AccessTokenOptions, 'audience' | 'scope'>,
+) => string | FakeToken | Promise<string | FakeToken>;
+
+/**
+ * An {@link ImplicitAuthService} for tests, with writable state and controllable behaviour. It never
+ * redirects: `login()` records its options (`loginCalls`) and resolves. Renewals behave like the real
+ * service's: one at a time per audience, shared by every caller (`renewCount` counts them), and
+ * `getAccessToken({ replacing })` never returns the rejected token.
+ *
+ * ```ts
+ * TestBed.configureTestingModule({ providers: [provideImplicitAuthTesting({ signedIn: { name: 'Ada' } })] });
+ * const auth = TestBed.inject(FakeImplicitAuthService);
+ * auth.setAccessToken('token-1', { scopes: ['read:messages'] });
+ * auth.renewWith(() => 'token-2');
+ * ```
+ */
+export class FakeImplicitAuthService extends ImplicitAuthService {
+  /** The options of every `login()` call, in order. */
+  readonly loginCalls: LoginOptions[] = [];
+  /** The options of every `logout()` call, in order. */
+  readonly logoutCalls: LogoutOptions[] = [];
+  /** How many renewals ran (callers sharing one count once). */
+  renewCount = 0;
+
+  private readonly state = signal<{ status: AuthStatus; claims: IdTokenClaims | null }>({
+    status: 'signed-out',
+    claims: null,
+  });
+  private readonly lastError = signal<ImplicitAuthError | null>(null);
+  private readonly tokens = new Map<string, AccessTokenInfo>();
+  private readonly renewals = new Map<string, Promise<void>>();
+  private readonly eventSubject = new Subject<ImplicitAuthEvent>();
+  private readonly subjects = {
+    auth: new BehaviorSubject(false),
+    claims: new BehaviorSubject<IdTokenClaims | null>(null),
+    error: new BehaviorSubject<ImplicitAuthError | null>(null),
+  };
+  private ready = Promise.resolve();
+  private release = (): void => undefined;
+  private renewal: FakeRenewal = () => {
+    throw new ImplicitAuthError('not_authenticated', 'FakeImplicitAuthService: no renewal set (renewWith)');
+  };
+  private loginBehaviour: (options: LoginOptions) => Promise<void> = () => Promise.resolve();
+
+  override readonly status = computed(() => this.state().status);
+  override readonly isAuthenticated = computed(() => this.state().status === 'signed-in');
+  override readonly claims = computed(() => this.state().claims);
+  override readonly error = this.lastError.asReadonly();
+  override readonly isAuthenticated$ = this.subjects.auth.pipe(distinctUntilChanged());
+  override readonly claims$ = this.subjects.claims.pipe(distinctUntilChanged());
+  override readonly error$ = this.subjects.error.pipe(distinctUntilChanged());
+  override readonly events = this.eventSubject.asObservable();
+
+  /**
+   * @param options.clock The time source for token expiry (provide the app's `IMPLICIT_AUTH_CLOCK`).
+   * @param options.audience The configured audience: the default of every audience option.
+   */
+  constructor(private readonly options: { readonly clock?: Clock; readonly audience?: string } = {}) {
+    super();
+  }
+
+  // --- Controls ---------------------------------------------------------------------------------
+
+  /** Signs in as a user with these claims (defaults fill in `iss`, `sub`, `aud`, `iat`, `exp`). Ends loading. */
+  signIn(claims: Partial<IdTokenClaims> = {}): void {
+    const now = Math.floor(this.now() / 1000);
+    const full: IdTokenClaims = {
+      iss: 'https://idp.example/',
+      sub: 'user-1',
+      aud: 'test-client',
+      iat: now,
+      exp: now + 3600,
+      ...claims,
+    };
+    this.setState('signed-in', full);
+    this.setError(null);
+    this.emit({ type: 'signed_in', claims: full, returnUrl: '/' });
+  }
+
+  /** Signs out (forgetting every token). Ends loading. */
+  signOut(reason: SignOutReason = 'logout'): void {
+    const wasSignedIn = this.isAuthenticated();
+    this.tokens.clear();
+    this.setState('signed-out', null);
+    if (wasSignedIn) this.emit({ type: 'signed_out', reason });
+  }
+
+  /** Puts the service in start-up: `status` is `loading` and `whenReady()` waits until `signIn`/`signOut`. */
+  setLoading(): void {
+    this.ready = new Promise((resolve) => (this.release = resolve));
+    this.state.update((state) => ({ ...state, status: 'loading' }));
+  }
+
+  /** Keeps an access token for an audience, valid for `expiresInSeconds` (default 3600) from the clock's now. */
+  setAccessToken(token: string, options: FakeTokenOptions = {}): void {
+    const audience = options.audience ?? this.options.audience;
+    const expiresAt = this.now() + (options.expiresInSeconds ?? 3600) * 1000;
+    this.tokens.set(audience ?? '', { token, audience, scopes: options.scopes ?? [], expiresAt });
+    this.emit({ type: 'token_received', audience, expiresAt });
+  }
+
+  /** Sets the last error, as a failed sign-in or renewal would. */
+  setError(error: ImplicitAuthError | null): void {
+    this.lastError.set(error);
+    this.subjects.error.next(error);
+  }
+
+  /** What renewals do from now on. Default: refuse with `not_authenticated`. */
+  renewWith(renewal: FakeRenewal): void {
+    this.renewal = renewal;
+  }
+
+  /** What `login()` does after recording its call (e.g. reject). Default: resolve. */
+  loginWith(behaviour: (options: LoginOptions) => Promise<void>): void {
+    this.loginBehaviour = behaviour;
+  }
+
+  /** Emits an event on `events`. */
+  emit(event: ImplicitAuthEvent): void {
+    this.eventSubject.next(event);
+  }
+
+  // --- ImplicitAuthService ----------------------------------------------------------------------
+
+  override whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  override login(options: LoginOptions = {}): Promise<void> {
+    this.loginCalls.push(options);
+    this.emit({ type: 'login_started', returnUrl: options.returnUrl ?? '/' });
+    return this.loginBehaviour(options);
+  }
+
+  override handleCallback(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  override logout(options: LogoutOptions = {}): Promise<void> {
+    this.logoutCalls.push(options);
+    this.signOut('logout');
+    return Promise.resolve();
+  }
+
+  override currentAccessToken(options: Pick<AccessTokenOptions, 'audience'> = {}): AccessTokenInfo | null {
+    const kept = this.tokens.get(options.audience ?? this.options.audience ?? '');
+    return kept && kept.expiresAt > this.now() ? kept : null;
+  }
+
+  override async getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
+    await this.ready;
+    const kept = this.currentAccessToken(options)?.token;
+    if (kept && kept !== options.replacing) return kept;
+    await this.renew(options);
+    const renewed = this.currentAccessToken(options)?.token;
+    if (!renewed || renewed === options.replacing) {
+      throw new ImplicitAuthError('not_authenticated', 'No valid access token for this audience');
+    }
+    return renewed;
+  }
+
+  override renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {
+    const audience = options.audience ?? this.options.audience;
+    let run = this.renewals.get(audience ?? '');
+    if (!run) {
+      this.renewCount++;
+      run = (async () => {
+        const result = await this.renewal({ audience, scope: options.scope });
+        const token = typeof result === 'string' ? { token: result } : result;
+        this.setAccessToken(token.token, { ...token, audience });
+      })()
+        .catch((error: unknown) => {
+          // Mirrors the real service: a failed renewal becomes the last error, then reaches every caller.
+          if (error instanceof ImplicitAuthError) this.setError(error);
+          throw error;
+        })
+        .finally(() => this.renewals.delete(audience ?? ''));
+      this.renewals.set(audience ?? '', run);
+    }
+    return run;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date).now();
+  }
+
+  private setState(status: AuthStatus, claims: IdTokenClaims | null): void {
+    this.state.set({ status, claims });
+    this.subjects.auth.next(status === 'signed-in');
+    this.subjects.claims.next(claims);
+    this.release();
+    this.ready = Promise.resolve();
+  }
+}
