@@ -88,15 +88,15 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   start(): void {
     const location = this.window.location;
     const fragment = location.hash;
-    let work: Promise<unknown>;
+    // The kept session first: a refused callback must leave it exactly as it was.
+    this.loadKeptSession();
+    let work: Promise<unknown> = Promise.resolve();
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
       const state = new URLSearchParams(fragment.slice(1)).getAll('state');
       const pending = state.length === 1 ? this.transactions.peek(state[0]) : null;
       this.replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.processCallback(fragment);
-    } else {
-      work = this.restore();
     }
     this.readyPromise = work.then(
       () => this.started.set(true),
@@ -302,7 +302,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
    * Picks up a kept session (with `storage: 'session'` or a custom store). Expired access tokens are dropped;
    * a session with neither a live ID token nor a live access token is dropped.
    */
-  protected async restore(): Promise<void> {
+  private loadKeptSession(): void {
     const kept = this.store.load();
     if (!kept) return;
     const now = this.clock.now();
