@@ -94,7 +94,7 @@ export function createApiMatcher(
       url.search ||
       url.hash
     ) {
-      invalid(field, 'must be an https (or loopback http) base URL without credentials, query or fragment');
+      invalid(field, 'is not an https (or loopback http) base URL');
     }
     const prefix = url.pathname.replace(/\/+$/, '');
     const decoded = decodePath(prefix);

@@ -69,15 +69,14 @@ const INTERCEPT = new InjectionToken<Intercept>('INTERCEPT', {
     const auth = inject(ImplicitAuthService);
     const match = inject(API_MATCHER);
     const document = inject(DOCUMENT);
-    const dev = typeof ngDevMode === 'undefined' || ngDevMode;
     return (req, next) => {
-      if (dev) INTERCEPTED.add(req.context);
+      if (typeof ngDevMode === 'undefined' || ngDevMode) INTERCEPTED.add(req.context);
       const options = req.context.get(IMPLICIT_AUTH_REQUEST);
       // The caller's own Authorization wins: never overwritten, never a second one beside it (RFC 6750 §2).
       if (options.skip || req.method === 'JSONP' || req.headers.has('Authorization')) return next(req);
       const api = match(req.urlWithParams, req.method, document.baseURI, options.audience);
       if (!api) {
-        if (dev && options.audience) {
+        if ((typeof ngDevMode === 'undefined' || ngDevMode) && options.audience) {
           console.warn(
             `ngx-implicit-auth: no API for audience '${options.audience}' matches ${req.url}; no token sent.`,
           );
