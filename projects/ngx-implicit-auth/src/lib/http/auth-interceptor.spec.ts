@@ -327,6 +327,24 @@ describe('implicitAuthInterceptor', () => {
     });
   });
 
+  it('is harmless when registered twice (functional and class): one header, one renewal, one replay', async () => {
+    setup(APIS, [
+      provideHttpClient(withInterceptors([implicitAuthInterceptor]), withInterceptorsFromDi()),
+      { provide: HTTP_INTERCEPTORS, useClass: ImplicitAuthInterceptor, multi: true },
+    ]);
+    auth.setAccessToken('old');
+    auth.renewWith(() => 'new');
+    call(API);
+    const first = backend.expectOne(API);
+    expect(bearer(first)).toEqual(['Bearer old']);
+    first.flush('', { status: 401, statusText: 'Unauthorized', headers: INVALID_TOKEN });
+    await settle();
+    const replay = backend.expectOne(API);
+    expect(bearer(replay)).toEqual(['Bearer new']);
+    replay.flush(null);
+    expect(auth.renewCount).toBe(1);
+  });
+
   describe('dev-mode check that the interceptor runs (provideInterceptorCheck)', () => {
     const bypassWarnings = () => warn.mock.calls.filter(([message]) => /bypassed the token interceptor/.test(message));
 
