@@ -1,0 +1,224 @@
+import { ImplicitAuthError } from '../errors';
+import { SILENT_CALLBACK_MESSAGE_TYPE } from './silent-callback-message';
+import { requestInHiddenIframe, type SilentRequestOptions } from './silent-request';
+
+const APP_ORIGIN = window.location.origin;
+const IDP_ORIGIN = 'https://idp.example';
+const AUTHORIZE_URL = `${IDP_ORIGIN}/authorize?prompt=none&state=s1`;
+const OK_RESPONSE = '#access_token=at&token_type=Bearer&expires_in=3600&state=s1';
+
+function start(overrides: Partial<SilentRequestOptions> = {}) {
+  const outcome = requestInHiddenIframe(AUTHORIZE_URL, {
+    expectedState: 's1',
+    timeoutMs: 10_000,
+    window,
+    mode: 'fragment',
+    ...overrides,
+  });
+  // Observe the outcome without leaving an unhandled rejection behind while a spec is still posting.
+  const settled = outcome.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  return { outcome, settled, frame: frames()[0]?.contentWindow ?? null };
+}
+
+function frames(): HTMLIFrameElement[] {
+  return Array.from(document.querySelectorAll('iframe'));
+}
+
+function post(data: unknown, init: { origin?: string; source?: Window | null } = {}) {
+  const source = init.source === undefined ? (frames()[0]?.contentWindow ?? null) : init.source;
+  window.dispatchEvent(new MessageEvent('message', { data, origin: init.origin ?? APP_ORIGIN, source }));
+}
+
+const fromCallback = (response: string) => ({ type: SILENT_CALLBACK_MESSAGE_TYPE, response });
+
+/** Whether the request is still waiting (its promise has not settled). */
+async function isPending(outcome: Promise<unknown>): Promise<boolean> {
+  const marker = Symbol('pending');
+  return (await Promise.race([outcome.then(String, String), Promise.resolve(marker)])) === marker;
+}
+
+afterEach(() => {
+  jest.useRealTimers();
+  frames().forEach((frame) => frame.remove());
+});
+
+describe('requestInHiddenIframe', () => {
+  it('loads the authorize URL in a hidden, sandboxed iframe', () => {
+    start();
+    const [iframe] = frames();
+    expect(frames()).toHaveLength(1);
+    expect(iframe.src).toBe(AUTHORIZE_URL);
+    expect(iframe.style.display).toBe('none');
+    expect(iframe.getAttribute('aria-hidden')).toBe('true');
+    expect(iframe.title).not.toBe('');
+    expect(iframe.getAttribute('sandbox')).toBe('allow-scripts allow-same-origin allow-forms');
+  });
+
+  it('resolves with the response posted by the callback page, and removes the iframe', async () => {
+    const { outcome } = start();
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+    expect(frames()).toHaveLength(0);
+  });
+
+  it('accepts a prompt=none error the provider put in the query', async () => {
+    const { outcome } = start();
+    post(fromCallback('?error=login_required&state=s1'));
+    await expect(outcome).resolves.toBe('?error=login_required&state=s1');
+  });
+
+  it('drops a message from another origin and keeps waiting for the real one', async () => {
+    const { outcome } = start();
+    post(fromCallback('#access_token=forged&state=s1'), { origin: 'https://evil.example' });
+    post(fromCallback('#access_token=forged&state=s1'), { origin: IDP_ORIGIN });
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('drops a message from another window of the same origin (this page, another frame)', async () => {
+    const { outcome } = start();
+    const other = document.createElement('iframe');
+    document.body.appendChild(other);
+    post(fromCallback('#access_token=forged&state=s1'), { source: window });
+    post(fromCallback('#access_token=forged&state=s1'), { source: other.contentWindow });
+    post(fromCallback('#access_token=forged&state=s1'), { source: null });
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+    other.remove();
+  });
+
+  it('drops a message without source even after someone else removed the iframe', async () => {
+    const { settled } = start({ timeoutMs: 50 });
+    const [iframe] = frames();
+    iframe.remove();
+    // Browsers null a removed iframe's window (jsdom keeps it): a source-less message must not match that null.
+    Object.defineProperty(iframe, 'contentWindow', { get: () => null });
+    post(fromCallback(OK_RESPONSE), { source: null });
+    expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+  });
+
+  it('drops a real window.postMessage, which carries no source', async () => {
+    const { outcome } = start();
+    window.postMessage(fromCallback('#access_token=forged&state=s1'), '*');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('drops a response whose state is wrong, missing or repeated', async () => {
+    const { outcome } = start();
+    post(fromCallback('#access_token=stale&state=s0'));
+    post(fromCallback('#access_token=stale'));
+    post(fromCallback('#access_token=smuggled&state=s1&state=s0'));
+    post(fromCallback('#access_token=smuggled&state=s0&state=s1'));
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('drops messages of any other shape without throwing', async () => {
+    const { outcome } = start();
+    post(OK_RESPONSE);
+    post(null);
+    post({ type: 'something-else', response: OK_RESPONSE });
+    post({ type: SILENT_CALLBACK_MESSAGE_TYPE, response: { state: 's1' } });
+    post({ type: SILENT_CALLBACK_MESSAGE_TYPE, response: 'access_token=at&state=s1' });
+    post({ type: 'authorization_response', response: { access_token: 'at', state: 's1' } });
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('keeps the first answer and ignores a duplicate', async () => {
+    const { outcome, frame } = start();
+    post(fromCallback(OK_RESPONSE));
+    post(fromCallback('#access_token=second&state=s1'), { source: frame });
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('rejects with timeout when nobody answers, and then hears nothing more', async () => {
+    jest.useFakeTimers();
+    const removed = jest.spyOn(window, 'removeEventListener');
+    const { settled, frame } = start({ timeoutMs: 5_000 });
+    jest.advanceTimersByTime(4_999);
+    expect(frames()).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    const { error } = (await settled) as { error: ImplicitAuthError };
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect(error.code).toBe('timeout');
+    expect(frames()).toHaveLength(0);
+    expect(removed).toHaveBeenCalledWith('message', expect.any(Function));
+    expect(() => post(fromCallback(OK_RESPONSE), { source: frame })).not.toThrow();
+    removed.mockRestore();
+  });
+
+  it('stops on abort: renewal_failed, iframe removed', async () => {
+    const controller = new AbortController();
+    const { settled } = start({ signal: controller.signal });
+    controller.abort();
+    const { error } = (await settled) as { error: ImplicitAuthError };
+    expect(error.code).toBe('renewal_failed');
+    expect(frames()).toHaveLength(0);
+  });
+
+  it('does not even create the iframe when already aborted', async () => {
+    const { settled } = start({ signal: AbortSignal.abort() });
+    expect(frames()).toHaveLength(0);
+    expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('renewal_failed');
+  });
+
+  it('removes the timer once answered (no late timeout)', async () => {
+    jest.useFakeTimers();
+    const { outcome } = start({ timeoutMs: 5_000 });
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  describe("response_mode=web_message (Auth0's shape)", () => {
+    const webMessage = (response: Record<string, unknown>) => ({ type: 'authorization_response', response });
+
+    it("accepts the provider's message from the provider's origin, re-encoded as a fragment", async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: `${IDP_ORIGIN}/` });
+      post(webMessage({ access_token: 'at', expires_in: 7200, scope: 'openid profile', state: 's1', x: {} }), {
+        origin: IDP_ORIGIN,
+      });
+      const response = await outcome;
+      expect(response).toBe('#access_token=at&expires_in=7200&scope=openid+profile&state=s1');
+      expect(new URLSearchParams(response.slice(1)).get('scope')).toBe('openid profile');
+      expect(frames()).toHaveLength(0);
+    });
+
+    it('passes a provider error with the right state through for the caller to map', async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post(webMessage({ error: 'login_required', error_description: 'Login required', state: 's1' }), {
+        origin: IDP_ORIGIN,
+      });
+      await expect(outcome).resolves.toBe('#error=login_required&error_description=Login+required&state=s1');
+    });
+
+    it("drops the app's origin, a wrong state and the callback page's shape", async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post(webMessage({ access_token: 'forged', state: 's1' }), { origin: APP_ORIGIN });
+      post(webMessage({ access_token: 'stale', state: 's0' }), { origin: IDP_ORIGIN });
+      post(fromCallback(OK_RESPONSE), { origin: IDP_ORIGIN });
+      expect(await isPending(outcome)).toBe(true);
+      post(webMessage({ access_token: 'at', state: 's1' }), { origin: IDP_ORIGIN });
+      await expect(outcome).resolves.toBe('#access_token=at&state=s1');
+    });
+
+    it('refuses to start without a usable provider origin', async () => {
+      for (const providerOrigin of [undefined, 'not a url', 'data:text/html,hi']) {
+        const { settled } = start({ mode: 'web_message', providerOrigin });
+        expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('invalid_config');
+      }
+      expect(frames()).toHaveLength(0);
+    });
+  });
+});
