@@ -1,0 +1,88 @@
+import type { Clock } from '../clock';
+
+/** Browsers run a `setTimeout` longer than 2^31-1 ms (~24.8 days) at once; longer waits are chained. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+export interface RenewalSchedulerOptions {
+  readonly clock: Clock;
+  /** Where `focus`, `online` and (on its document) `visibilitychange` are heard; default timers come from it. */
+  readonly window: Window;
+  /** How long before expiry to renew, in ms (`silentRenew.marginSeconds * 1000`). */
+  readonly marginMs: number;
+  readonly setTimeout?: (callback: () => void, ms: number) => number;
+  readonly clearTimeout?: (id: number) => void;
+}
+
+export interface RenewalScheduler {
+  /**
+   * Calls `onDue` once, `marginMs` before `expiresAt` (ms since the epoch), replacing any earlier schedule.
+   * When the token lives less than twice the margin, it is renewed at half its remaining lifetime instead, so
+   * a short-lived token never makes renewals run back to back. An expiry already past is due at once.
+   */
+  schedule(expiresAt: number): void;
+  /** Forgets the schedule (sign-out, or a renewal failed and no retry is wanted). */
+  cancel(): void;
+  /** Cancels and stops listening to the window. */
+  dispose(): void;
+}
+
+/**
+ * Proactive renewal from the token's absolute expiry. Timers alone are not trusted: a sleeping laptop or a
+ * throttled background tab fires them late, so the due time is re-checked against the clock whenever the page
+ * becomes visible, gains focus or goes back online, and renewal starts at once if it is due.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (renewal uses prompt=none, §3.1.2.1)
+ * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers (timeouts clamp, throttle)
+ */
+export function createRenewalScheduler(onDue: () => void, options: RenewalSchedulerOptions): RenewalScheduler {
+  const { clock, window: win, marginMs } = options;
+  const setTimer = options.setTimeout ?? ((callback, ms) => win.setTimeout(callback, ms));
+  const clearTimer = options.clearTimeout ?? ((id) => win.clearTimeout(id));
+  let dueAt: number | undefined;
+  let timer: number | undefined;
+
+  const stop = () => {
+    if (timer !== undefined) clearTimer(timer);
+    timer = undefined;
+  };
+  const arm = () => {
+    stop();
+    if (dueAt !== undefined) timer = setTimer(check, Math.max(0, Math.min(dueAt - clock.now(), MAX_TIMER_DELAY_MS)));
+  };
+  function check() {
+    // `!(wait > 0)` rather than `wait <= 0`: a NaN expiry (a caller bug) renews now instead of never.
+    if (dueAt !== undefined && !(dueAt - clock.now() > 0)) {
+      stop();
+      dueAt = undefined;
+      onDue();
+    } else {
+      arm();
+    }
+  }
+  const wake = () => {
+    if (win.document.visibilityState !== 'hidden') check();
+  };
+
+  win.addEventListener('focus', wake);
+  win.addEventListener('online', wake);
+  win.document.addEventListener('visibilitychange', wake);
+
+  const cancel = () => {
+    dueAt = undefined;
+    stop();
+  };
+  return {
+    schedule(expiresAt) {
+      const margin = Math.min(marginMs, Math.max(0, (expiresAt - clock.now()) / 2));
+      dueAt = expiresAt - margin;
+      arm();
+    },
+    cancel,
+    dispose() {
+      cancel();
+      win.removeEventListener('focus', wake);
+      win.removeEventListener('online', wake);
+      win.document.removeEventListener('visibilitychange', wake);
+    },
+  };
+}
