@@ -23,3 +23,11 @@ class ImplicitAuthTestEnvironment extends JsdomEnvironment {
 }
 
 module.exports = ImplicitAuthTestEnvironment;
+
+// Node's BroadcastChannel (jsdom has none), so cross-tab specs exchange real messages between two channels.
+// Specs must close every channel they open (an open one keeps the worker alive) and use unique names.
+const setupWithoutBroadcastChannel = ImplicitAuthTestEnvironment.prototype.setup;
+ImplicitAuthTestEnvironment.prototype.setup = async function setup() {
+  await setupWithoutBroadcastChannel.call(this);
+  this.global.BroadcastChannel = BroadcastChannel;
+};
