@@ -1,0 +1,246 @@
+import { createTabSync, type TabLocks, type TabSync, type TabSyncMessage } from './tab-sync';
+
+interface Tokens {
+  readonly accessToken: string;
+  readonly expiresAt: number;
+}
+
+const isTokens = (value: unknown): value is Tokens =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Tokens).accessToken === 'string' &&
+  typeof (value as Tokens).expiresAt === 'number';
+
+/** One browser's lock manager shared by its tabs: exclusive, first come first served, per name. */
+function createFakeLocks(): TabLocks & { readonly names: string[] } {
+  const tails = new Map<string, Promise<unknown>>();
+  const names: string[] = [];
+  return {
+    names,
+    request(name, callback) {
+      names.push(name);
+      const granted = (tails.get(name) ?? Promise.resolve()).then(() => callback());
+      tails.set(
+        name,
+        granted.catch(() => undefined),
+      );
+      return granted;
+    },
+  };
+}
+
+let channelName: string;
+let open: { close(): void }[];
+
+beforeEach(() => {
+  channelName = `ngx-implicit-auth:test:${Math.random()}`;
+  open = [];
+});
+
+afterEach(() => open.forEach((item) => item.close()));
+
+function tab(locks: TabLocks | null = null): TabSync<Tokens> {
+  const sync = createTabSync<Tokens>({ name: channelName, locks, isTokens });
+  open.push(sync);
+  return sync;
+}
+
+/** The next `count` messages a tab hears. */
+function heard(sync: TabSync<Tokens>, count = 1): Promise<TabSyncMessage<Tokens>[]> {
+  const messages: TabSyncMessage<Tokens>[] = [];
+  return new Promise((resolve) => {
+    const stop = sync.onMessage((message) => {
+      messages.push(message);
+      if (messages.length === count) {
+        stop();
+        resolve(messages);
+      }
+    });
+  });
+}
+
+const TOKENS: Tokens = { accessToken: 'at-2', expiresAt: Date.UTC(2030, 0, 1) };
+
+describe('createTabSync', () => {
+  it('delivers tokens_updated to the other tabs, not to the sender', async () => {
+    const a = tab();
+    const b = tab();
+    const c = tab();
+    const toSelf = jest.fn();
+    a.onMessage(toSelf);
+    const atB = heard(b);
+    const atC = heard(c);
+    a.publish({ type: 'tokens_updated', audience: 'https://api.example', tokens: TOKENS });
+    const expected = { type: 'tokens_updated', audience: 'https://api.example', tokens: TOKENS };
+    expect(await atB).toEqual([expected]);
+    expect(await atC).toEqual([expected]);
+    expect(toSelf).not.toHaveBeenCalled();
+  });
+
+  it('propagates signed_out', async () => {
+    const a = tab();
+    const b = tab();
+    const atB = heard(b);
+    a.publish({ type: 'signed_out' });
+    expect(await atB).toEqual([{ type: 'signed_out' }]);
+  });
+
+  it('drops anything on the channel that is not a valid message from another instance', async () => {
+    const b = tab();
+    const raw = new BroadcastChannel(channelName);
+    open.push(raw);
+    const atB = heard(b, 2);
+    const valid = { ns: 'ngx-implicit-auth', from: 'other-tab' };
+    raw.postMessage('signed_out');
+    raw.postMessage(null);
+    raw.postMessage({ type: 'signed_out' });
+    raw.postMessage({ ...valid, ns: 'another-lib', type: 'signed_out' });
+    raw.postMessage({ ...valid, from: 42, type: 'signed_out' });
+    raw.postMessage({ ...valid, type: 'delete_everything' });
+    raw.postMessage({ ...valid, type: 'tokens_updated', audience: 7, tokens: TOKENS });
+    raw.postMessage({ ...valid, type: 'tokens_updated', tokens: { accessToken: 1 } });
+    raw.postMessage({ ...valid, type: 'tokens_updated', audience: 'x' });
+    raw.postMessage({ ...valid, type: 'tokens_updated', audience: undefined, tokens: TOKENS, extra: 'dropped' });
+    raw.postMessage({ ...valid, type: 'signed_out' });
+    expect(await atB).toEqual([
+      { type: 'tokens_updated', audience: undefined, tokens: TOKENS },
+      { type: 'signed_out' },
+    ]);
+  });
+
+  it('ignores its own messages echoed back on the channel', async () => {
+    const a = tab();
+    const b = tab();
+    const raw = new BroadcastChannel(channelName);
+    open.push(raw);
+    const sent = new Promise<unknown>((resolve) => raw.addEventListener('message', (event) => resolve(event.data)));
+    const toA = jest.fn();
+    a.onMessage(toA);
+    a.publish({ type: 'signed_out' });
+    const echo = await sent;
+    const atB = heard(b, 2);
+    raw.postMessage(echo);
+    raw.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', type: 'signed_out' });
+    await atB;
+    expect(toA).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs one renewal at a time across tabs, under a lock per audience', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    let running = 0;
+    let maxRunning = 0;
+    const renew = async () => {
+      maxRunning = Math.max(maxRunning, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    };
+    await Promise.all([a.runExclusive('https://api.example', renew), b.runExclusive('https://other.example', renew)]);
+    expect(locks.names).toEqual([
+      `${channelName}:renew:https://api.example`,
+      `${channelName}:renew:https://other.example`,
+    ]);
+    maxRunning = 0;
+    await expect(
+      Promise.all([a.runExclusive('https://api.example', renew), b.runExclusive('https://api.example', renew)]),
+    ).resolves.toEqual([true, true]);
+    expect(maxRunning).toBe(1);
+  });
+
+  it('does not renew again in a tab that waited while another tab delivered fresh tokens', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const bHeard = heard(b);
+    const renewInA = jest.fn(async () => {
+      a.publish({ type: 'tokens_updated', audience: 'https://api.example', tokens: TOKENS });
+      await bHeard;
+    });
+    const renewInB = jest.fn(() => Promise.resolve());
+    const [ranInA, ranInB] = await Promise.all([
+      a.runExclusive('https://api.example', renewInA),
+      b.runExclusive('https://api.example', renewInB),
+    ]);
+    expect([ranInA, ranInB]).toEqual([true, false]);
+    expect(renewInA).toHaveBeenCalledTimes(1);
+    expect(renewInB).not.toHaveBeenCalled();
+    // Later renewals in b run again: only what arrived while it waited counts.
+    await expect(b.runExclusive('https://api.example', renewInB)).resolves.toBe(true);
+  });
+
+  it('does not renew in a tab that waited while another tab signed out', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const bHeard = heard(b);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const [, ranInB] = await Promise.all([
+      a.runExclusive(undefined, async () => {
+        a.publish({ type: 'signed_out' });
+        await bHeard;
+      }),
+      b.runExclusive(undefined, renewInB),
+    ]);
+    expect(ranInB).toBe(false);
+    expect(renewInB).not.toHaveBeenCalled();
+  });
+
+  it('renews when tokens for another audience arrived meanwhile', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const bHeard = heard(b);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const first = b.runExclusive('https://api.example', async () => {
+      a.publish({ type: 'tokens_updated', audience: 'https://other.example', tokens: TOKENS });
+      await bHeard;
+    });
+    await expect(Promise.all([first, b.runExclusive('https://api.example', renewInB)])).resolves.toEqual([true, true]);
+  });
+
+  it('releases the lock when a renewal fails and passes the failure on', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    await expect(a.runExclusive('x', () => Promise.reject(new Error('timeout')))).rejects.toThrow('timeout');
+    await expect(a.runExclusive('x', () => Promise.resolve())).resolves.toBe(true);
+  });
+
+  it('works without Web Locks (runs at once) and without BroadcastChannel (stays on its own)', async () => {
+    const alone = createTabSync<Tokens>({ name: channelName, locks: null, BroadcastChannel: null, isTokens });
+    const renew = jest.fn(() => Promise.resolve());
+    await expect(alone.runExclusive(undefined, renew)).resolves.toBe(true);
+    expect(renew).toHaveBeenCalledTimes(1);
+    expect(() => alone.publish({ type: 'signed_out' })).not.toThrow();
+    alone.close();
+  });
+
+  it('uses navigator.locks and the global BroadcastChannel by default', async () => {
+    const locks = createFakeLocks();
+    Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
+    try {
+      const a = createTabSync<Tokens>({ name: channelName, isTokens });
+      open.push(a);
+      const b = tab();
+      const atB = heard(b);
+      await a.runExclusive('aud', () => Promise.resolve(a.publish({ type: 'signed_out' })));
+      expect(locks.names).toEqual([`${channelName}:renew:aud`]);
+      expect(await atB).toEqual([{ type: 'signed_out' }]);
+    } finally {
+      delete (navigator as { locks?: unknown }).locks;
+    }
+  });
+
+  it('hears nothing after close()', async () => {
+    const a = tab();
+    const b = tab();
+    const c = tab();
+    const atB = jest.fn();
+    b.onMessage(atB);
+    b.close();
+    const atC = heard(c);
+    a.publish({ type: 'signed_out' });
+    await atC;
+    expect(atB).not.toHaveBeenCalled();
+  });
+});

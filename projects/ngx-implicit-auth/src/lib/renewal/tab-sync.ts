@@ -1,0 +1,113 @@
+/** What tabs of one app tell each other. `T` is the service's token set (what it keeps per audience). */
+export type TabSyncMessage<T> =
+  | { readonly type: 'tokens_updated'; readonly audience: string | undefined; readonly tokens: T }
+  | { readonly type: 'signed_out' };
+
+/** The subset of the Web Locks API used here (`navigator.locks` satisfies it). */
+export interface TabLocks {
+  request(name: string, callback: () => Promise<boolean>): Promise<boolean>;
+}
+
+export interface TabSyncOptions<T> {
+  /**
+   * Channel and lock name, unique per app and client, e.g. `ngx-implicit-auth:${issuer}:${clientId}`, so two
+   * apps on one origin never take each other's tokens.
+   */
+  readonly name: string;
+  /** Default `navigator.locks`; `null` (or a browser without it) runs renewals without a cross-tab lock. */
+  readonly locks?: TabLocks | null;
+  /** Default the global `BroadcastChannel`; `null` (or a browser without it) keeps the tab on its own. */
+  readonly BroadcastChannel?: (new (name: string) => BroadcastChannel) | null;
+  /** Whether a received `tokens` value has the shape of `T`; a message failing it is dropped. */
+  readonly isTokens: (value: unknown) => value is T;
+}
+
+export interface TabSync<T> {
+  /**
+   * Runs `renew` while holding this app's lock for `audience`, so one tab renews at a time. Resolves `false`
+   * without running it when, while this tab waited, another tab delivered tokens for `audience` or signed out
+   * (its result is already here through {@link onMessage}); resolves `true` once `renew` has run. Rejects
+   * with `renew`'s error. Publish the outcome from inside `renew`, before the lock is released. Browsers do not
+   * order a channel message against a lock grant, so `renew` should still start by checking whether the kept
+   * token is fresh enough (it may have just arrived); at worst a tab renews once more, never wrongly.
+   */
+  runExclusive(audience: string | undefined, renew: () => Promise<void>): Promise<boolean>;
+  /** Tells the other tabs (never this one). */
+  publish(message: TabSyncMessage<T>): void;
+  /** Hears the other tabs' valid messages; returns the unsubscribe function. */
+  onMessage(handler: (message: TabSyncMessage<T>) => void): () => void;
+  /** Stops sending and hearing. */
+  close(): void;
+}
+
+const NS = 'ngx-implicit-auth';
+
+/**
+ * Cross-tab coordination for one app: one renewal at a time across tabs (Web Locks), the result shared with
+ * the other tabs (BroadcastChannel), and sign-out propagated. With `storage: 'memory'` this is how a second tab
+ * gets tokens without its own iframe round trip.
+ *
+ * Sharing tokens this way stays within the origin: BroadcastChannel only reaches same-origin documents of the
+ * same browser profile (a script able to listen there could read the tokens from memory anyway). Received
+ * messages are still checked for shape, and this instance's own messages are ignored.
+ *
+ * @see https://w3c.github.io/web-locks/#api-lock-manager-request
+ * @see https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts
+ */
+export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
+  const { name, isTokens } = options;
+  const locks: TabLocks | null | undefined = options.locks === undefined ? globalThis.navigator?.locks : options.locks;
+  const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel;
+  const channel = typeof Channel === 'function' ? new Channel(name) : undefined;
+  // BroadcastChannel never echoes to the sender, but a second instance in this tab would: the id tells them apart.
+  const id = Math.random().toString(36).slice(2);
+  const handlers = new Set<(message: TabSyncMessage<T>) => void>();
+  // Bumped for each message heard, per audience: a tab that waited on the lock compares before and after.
+  const heard = new Map<string | undefined, number>();
+  let signOuts = 0;
+
+  const receive = ({ data }: MessageEvent) => {
+    const message = toMessage(data, id, isTokens);
+    if (!message) return;
+    if (message.type === 'signed_out') signOuts++;
+    else heard.set(message.audience, (heard.get(message.audience) ?? 0) + 1);
+    handlers.forEach((handler) => handler(message));
+  };
+  channel?.addEventListener('message', receive);
+
+  return {
+    runExclusive(audience, renew) {
+      const before = `${heard.get(audience)}:${signOuts}`;
+      const run = async () => {
+        if (`${heard.get(audience)}:${signOuts}` !== before) return false;
+        await renew();
+        return true;
+      };
+      return locks ? locks.request(`${name}:renew:${audience ?? ''}`, run) : run();
+    },
+    publish(message) {
+      channel?.postMessage({ ...message, ns: NS, from: id });
+    },
+    onMessage(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    close() {
+      handlers.clear();
+      channel?.removeEventListener('message', receive);
+      channel?.close();
+    },
+  };
+}
+
+/** A valid message from another instance, or `undefined`: anything else on the channel is dropped unread. */
+function toMessage<T>(data: unknown, ownId: string, isTokens: (value: unknown) => value is T) {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { ns, from, type, audience, tokens } = data as Record<string, unknown>;
+  if (ns !== NS || typeof from !== 'string' || from === ownId) return undefined;
+  if (type === 'signed_out') return { type } as const;
+  if (type === 'tokens_updated' && (audience === undefined || typeof audience === 'string') && isTokens(tokens)) {
+    return { type, audience, tokens } as const;
+  }
+  return undefined;
+}
