@@ -1,0 +1,72 @@
+import { ImplicitAuthError, isImplicitAuthError } from '../errors';
+
+/** Default for {@link ThirdPartyCookieEvidence.windowMs}: 10 minutes. */
+export const THIRD_PARTY_COOKIE_WINDOW_MS = 10 * 60_000;
+
+/** What the service knows when a `prompt=none` renewal has just failed. */
+export interface ThirdPartyCookieEvidence {
+  /**
+   * When this tab last finished an interactive sign-in (ms since the epoch), if it did. Keep it in
+   * sessionStorage (it is no secret) so a reload right after sign-in, which restores the session silently,
+   * still counts.
+   */
+  readonly interactiveSignInAt?: number;
+  readonly now: number;
+  /** How soon after that sign-in a `login_required` means blocked cookies rather than an ended session. */
+  readonly windowMs?: number;
+  /**
+   * `await document.hasStorageAccess()` where the browser has it (see {@link probeStorageAccess}). Asked of the
+   * app's document (the IdP's frame is cross-origin and cannot be asked): `false` means the app itself is
+   * embedded cross-site, so the IdP frame nested in it is third-party too. A top-level app always gets `true`,
+   * which proves nothing; the timing rule then decides.
+   */
+  readonly hasStorageAccess?: boolean;
+}
+
+/**
+ * Whether a failed silent renewal looks like blocked third-party cookies (Safari ITP, Brave, Firefox strict,
+ * incognito) rather than an ended session: the provider answered `login_required` or `interaction_required`
+ * although this tab signed in interactively moments ago, or the browser reports no storage access. The IdP
+ * then cannot see its session cookie inside our iframe, and every silent renewal will fail the same way: stop
+ * renewing silently and fall back to an interactive sign-in on next need (never a retry loop).
+ *
+ * The remedy is to make the IdP first-party: serve it from a custom domain on the app's site (app on
+ * `app.example.com`, IdP on `login.example.com`, e.g. an Auth0 custom domain). Its cookies are then same-site
+ * in our iframe and no browser blocks them. Ports may differ; host names must share the registrable domain.
+ *
+ * @see https://openid.net/specs/openid-connect-session-1_0.html#rfc.section.5.1
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (login_required, §3.1.2.6)
+ */
+export function isThirdPartyCookieBlock(error: unknown, evidence: ThirdPartyCookieEvidence): boolean {
+  if (!isImplicitAuthError(error, 'provider_error')) return false;
+  if (error.error !== 'login_required' && error.error !== 'interaction_required') return false;
+  if (evidence.hasStorageAccess === false) return true;
+  const since = evidence.now - (evidence.interactiveSignInAt ?? Number.NEGATIVE_INFINITY);
+  return since >= 0 && since <= (evidence.windowMs ?? THIRD_PARTY_COOKIE_WINDOW_MS);
+}
+
+/**
+ * The distinct error to raise (and emit as `third_party_cookies_blocked`) instead of `cause`.
+ * @see https://openid.net/specs/openid-connect-session-1_0.html#rfc.section.5.1
+ */
+export function thirdPartyCookiesBlockedError(cause: ImplicitAuthError): ImplicitAuthError {
+  return new ImplicitAuthError(
+    'third_party_cookies_blocked',
+    'Silent renewal failed: the browser seems to block the provider’s cookies in iframes',
+    { error: cause.error, errorDescription: cause.errorDescription, cause },
+  );
+}
+
+/**
+ * `document.hasStorageAccess()` where the browser has it, else `undefined` (no evidence either way).
+ * @see https://privacycg.github.io/storage-access/#dom-document-hasstorageaccess
+ */
+export async function probeStorageAccess(doc: Document): Promise<boolean | undefined> {
+  if (typeof doc.hasStorageAccess !== 'function') return undefined;
+  try {
+    return await doc.hasStorageAccess();
+  } catch {
+    // It rejects in some contexts (an opaque-origin or inactive document): that is no evidence, not an error.
+    return undefined;
+  }
+}
