@@ -52,7 +52,7 @@ export function isThirdPartyCookieBlock(error: unknown, evidence: ThirdPartyCook
 export function thirdPartyCookiesBlockedError(cause: ImplicitAuthError): ImplicitAuthError {
   return new ImplicitAuthError(
     'third_party_cookies_blocked',
-    'Silent renewal failed: the browser seems to block the provider’s cookies in iframes',
+    'Silent renewal failed: the browser seems to block third-party cookies',
     { error: cause.error, errorDescription: cause.errorDescription, cause },
   );
 }
