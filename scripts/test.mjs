@@ -51,7 +51,12 @@ const STEPS = [
     },
   },
   { name: 'library build', command: [process.execPath, NG_BIN, 'build', 'ngx-implicit-auth'] },
-  { name: 'demo production build', command: [process.execPath, NG_BIN, 'build', 'demo'] },
+  {
+    name: 'demo production build',
+    command: [process.execPath, NG_BIN, 'build', 'demo'],
+    // The e2e specs serve dist/demo/browser: after a failed build they must fail, not test a stale one.
+    before: () => rm(join(ROOT, 'dist', 'demo'), { recursive: true, force: true }),
+  },
   {
     name: 'e2e (Chromium)',
     command: [process.execPath, join(ROOT, 'e2e', 'run.mjs'), '--summary-file', e2eSummary],
@@ -90,9 +95,10 @@ console.log(`  total time ${total.toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
 
-async function runStep({ name, command, count }) {
+async function runStep({ name, command, count, before }) {
   console.log(`\n━━ ${name} ━━ ${command.slice(command[0] === process.execPath ? 1 : 0).join(' ')}`);
   const started = Date.now();
+  await before?.();
   const timeout = Math.min(STEP_TIMEOUT_MS, deadline - started);
   if (timeout <= 0) {
     console.error(`Not run: the ${TOTAL_TIMEOUT_MS / 1000} s budget of npm test is spent.`);
