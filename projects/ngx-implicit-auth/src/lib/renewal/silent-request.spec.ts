@@ -1,4 +1,5 @@
 import { ImplicitAuthError } from '../errors';
+import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import { SILENT_CALLBACK_MESSAGE_TYPE } from './silent-callback-message';
 import { requestInHiddenIframe, type SilentRequestOptions } from './silent-request';
 
@@ -64,10 +65,10 @@ describe('requestInHiddenIframe', () => {
     expect(frames()).toHaveLength(0);
   });
 
-  it('accepts a prompt=none error the provider put in the query', async () => {
+  it('accepts a prompt=none error the provider put in the query, returned as a fragment like any other', async () => {
     const { outcome } = start();
     post(fromCallback('?error=login_required&state=s1'));
-    await expect(outcome).resolves.toBe('?error=login_required&state=s1');
+    await expect(outcome).resolves.toBe('#error=login_required&state=s1');
   });
 
   it('drops a message from another origin and keeps waiting for the real one', async () => {
@@ -211,6 +212,26 @@ describe('requestInHiddenIframe', () => {
       expect(await isPending(outcome)).toBe(true);
       post(webMessage({ access_token: 'at', state: 's1' }), { origin: IDP_ORIGIN });
       await expect(outcome).resolves.toBe('#access_token=at&state=s1');
+    });
+
+    it('resolves with what parseAuthorizationResponse reads, for every answer form', async () => {
+      const web = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post(webMessage({ access_token: 'a+b/c=', expires_in: 60, scope: 'openid email', state: 's1' }), {
+        origin: IDP_ORIGIN,
+      });
+      expect(parseAuthorizationResponse(await web.outcome)).toEqual({
+        accessToken: 'a+b/c=',
+        expiresIn: '60',
+        scope: 'openid email',
+        state: 's1',
+      });
+      const query = start();
+      post(fromCallback('?error=login_required&error_description=Login%20required&state=s1'));
+      expect(parseAuthorizationResponse(await query.outcome)).toEqual({
+        error: 'login_required',
+        errorDescription: 'Login required',
+        state: 's1',
+      });
     });
 
     it('refuses to start without a usable provider origin', async () => {

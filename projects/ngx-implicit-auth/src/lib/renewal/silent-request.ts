@@ -29,9 +29,10 @@ export interface SilentRequestOptions {
 const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
 
 /**
- * Runs one `prompt=none` authorization request in a hidden iframe and resolves with the encoded response
- * (`#access_token=…&state=…` or `#error=login_required&state=…`; `?error=…` when the provider put the error
- * in the query). The caller parses and validates it like any callback; this only finds the right message.
+ * Runs one `prompt=none` authorization request in a hidden iframe and resolves with the encoded response,
+ * always as a fragment (`#access_token=…&state=…`, `#error=login_required&state=…`, also when the provider put
+ * the error in the query or answered by web message). The caller parses and validates it like any callback
+ * (`parseAuthorizationResponse`); this only finds the right message.
  *
  * A message is accepted only if it comes from the iframe's window, from the expected origin, has the
  * expected shape and carries exactly the expected `state`. Anything else is dropped without being parsed
@@ -89,7 +90,7 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
       if (response === undefined || stateOf(response) !== expectedState) return;
       finish();
-      resolve(response);
+      resolve(`#${response.slice(1)}`);
     };
     const onAbort = () => {
       finish();
