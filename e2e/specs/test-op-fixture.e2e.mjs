@@ -214,6 +214,23 @@ describe('the test OP fixture', () => {
     assert.equal(op.requests.at(-1).params.get('id_token_hint'), 'h');
   });
 
+  test("issParameter 'unless-id-token' omits iss when an ID token carries the issuer, as oidc-provider does", async () => {
+    const likeOidcProvider = await startTestOp({ issParameter: 'unless-id-token' });
+    try {
+      const discovery = await (await fetch(`${likeOidcProvider.issuer}/.well-known/openid-configuration`)).json();
+      assert.equal(discovery.authorization_response_iss_parameter_supported, true);
+      const answer = async (responseType) => {
+        const url = `${likeOidcProvider.issuer}/authorize?response_type=${encodeURIComponent(responseType)}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&client_id=demo-spa`;
+        const location = (await fetch(url, { redirect: 'manual' })).headers.get('location');
+        return new URLSearchParams(new URL(location).hash.slice(1));
+      };
+      assert.equal((await answer('id_token token')).get('iss'), null);
+      assert.equal((await answer('token')).get('iss'), likeOidcProvider.issuer);
+    } finally {
+      await likeOidcProvider.close();
+    }
+  });
+
   test('knows every scenario it documents and refuses unknown ones', () => {
     assert.deepEqual(Object.keys(SCENARIOS).sort(), [
       'access_denied',
