@@ -28,8 +28,7 @@ export type {
 } from './lib/implicit-auth.service';
 export { ImplicitAuthModule } from './lib/implicit-auth.module';
 export { provideImplicitAuth } from './lib/provide-implicit-auth';
-export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './lib/tokens';
-export { IMPLICIT_AUTH_CONFIG } from './lib/tokens';
+export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './lib/tokens';
 export type { ResolvedImplicitAuthConfig } from './lib/config';
 // ɵ: for `ngx-implicit-auth/testing` only, not part of the supported API.
 export { resolveConfig as ɵresolveConfig } from './lib/config';

@@ -38,6 +38,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
           issuer: idp.issuer,
           clientId: idp.clientId,
           audience: 'https://api.example',
+          apis: [{ url: 'https://api.example/v1' }],
           silentRenew: false,
           ...config,
         }),
@@ -148,7 +149,12 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       TestBed.resetTestingModule();
       TestBed.configureTestingModule({
         providers: [
-          provideImplicitAuth({ issuer: idp.issuer, clientId: idp.clientId, silentRenew: false }),
+          provideImplicitAuth({
+            issuer: idp.issuer,
+            clientId: idp.clientId,
+            silentRenew: false,
+            apis: [{ url: 'https://api.example/v1' }],
+          }),
           { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
           { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
         ],
@@ -254,7 +260,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
 
   describe('response types', () => {
     it("'id_token' keeps no access token even if one arrives", async () => {
-      const auth = await loadPage({ responseType: 'id_token' });
+      const auth = await loadPage({ responseType: 'id_token', apis: [] });
       const request = await startLogin(auth);
       expect(request.get('response_type')).toBe('id_token');
       const fragment = await idp.authorizationResponse({
@@ -263,7 +269,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
         responseType: 'id_token',
       });
       history.replaceState(null, '', `/${fragment}&access_token=smuggled&token_type=Bearer&expires_in=60`);
-      const next = await loadPage({ responseType: 'id_token' });
+      const next = await loadPage({ responseType: 'id_token', apis: [] });
       expect(next.status()).toBe('signed-in');
       expect(next.currentAccessToken()).toBeNull();
     });

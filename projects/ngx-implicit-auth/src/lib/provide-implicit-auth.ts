@@ -7,6 +7,8 @@ import {
 } from '@angular/core';
 import { type ImplicitAuthConfig, resolveConfig } from './config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
+import { API_MATCHER } from './http/auth-interceptor';
+import { provideInterceptorCheck } from './http/interceptor-check';
 import type { ImplicitAuthFeature } from './features';
 import { ImplicitAuthService } from './implicit-auth.service';
 import { IMPLICIT_AUTH_CONFIG } from './tokens';
@@ -44,7 +46,12 @@ export function provideImplicitAuth(
     },
     DefaultImplicitAuthService,
     { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
-    provideAppInitializer(() => inject(DefaultImplicitAuthService).start()),
+    provideAppInitializer(() => {
+      // Built now so a misconfigured API list (e.g. one covering the issuer) fails at start-up, not on a request.
+      inject(API_MATCHER);
+      inject(DefaultImplicitAuthService).start();
+    }),
+    provideInterceptorCheck(),
     features.map((feature) => feature.providers),
   ]);
 }
