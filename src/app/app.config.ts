@@ -1,7 +1,16 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { type ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
+import {
+  type ApplicationConfig,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
 import { provideRouter } from '@angular/router';
-import { type ImplicitAuthConfig, provideImplicitAuth } from 'ngx-implicit-auth';
+import {
+  implicitAuthInterceptor,
+  type ImplicitAuthConfig,
+  provideImplicitAuth,
+  withGuardOptions,
+} from 'ngx-implicit-auth';
 import { routes } from './app.routes';
 
 /** The demo's providers, around the auth settings read from `auth.config.json`. */
@@ -11,8 +20,8 @@ export function createAppConfig(auth: ImplicitAuthConfig): ApplicationConfig {
       provideBrowserGlobalErrorListeners(),
       provideZonelessChangeDetection(),
       provideRouter(routes),
-      provideHttpClient(withInterceptors([])),
-      provideImplicitAuth(auth),
+      provideHttpClient(withInterceptors([implicitAuthInterceptor])),
+      provideImplicitAuth(auth, withGuardOptions({ forbiddenRoute: '/forbidden', errorRoute: '/' })),
     ],
   };
 }

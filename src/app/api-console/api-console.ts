@@ -39,11 +39,14 @@ export class ApiConsole {
 }
 
 function describe(error: unknown): string {
+  // The interceptor fails a request it could not get a token for, without sending it.
+  if (error instanceof HttpErrorResponse && isImplicitAuthError(error.error)) {
+    return `no request sent: ${error.error.code} (${error.error.message})`;
+  }
   if (error instanceof HttpErrorResponse) {
     const challenge = error.headers.get('WWW-Authenticate');
     const body = typeof error.error === 'string' ? error.error : (error.message ?? '');
     return `${error.status} ${body}${challenge ? `\nWWW-Authenticate: ${challenge}` : ''}`;
   }
-  if (isImplicitAuthError(error)) return `no request sent: ${error.code} (${error.message})`;
   return `error: ${String(error)}`;
 }

@@ -8,11 +8,13 @@ import { ApiConsole } from '../api-console/api-console';
   template: `
     <h1>Implicit flow, done safely</h1>
     <p>
-      Sign in at the provider, then call the demo API. Only the configured API origins receive the access token;
-      try another URL to see that no <code>Authorization</code> header is sent there.
+      Sign in at the provider, then call the demo API. Only the configured API origins receive the access token; try
+      another URL to see that no <code>Authorization</code> header is sent there.
     </p>
     @if (auth.isAuthenticated()) {
-      <p>Signed in as <strong>{{ auth.claims()?.name ?? auth.claims()?.sub }}</strong>.</p>
+      <p>
+        Signed in as <strong>{{ auth.claims()?.name ?? auth.claims()?.sub }}</strong>.
+      </p>
     }
     <app-api-console />
   `,
