@@ -61,6 +61,7 @@ async function run() {
   const countFile = join(workDir, 'counts.json');
   try {
     const exitCode = await runNodeTest(files, countFile, { ...process.env, CHROME_PATH: browser.executablePath });
+    // No counts file: the runner died before its reporters finished, which the caller reports as a failure.
     const counts = await readFile(countFile, 'utf8').then(JSON.parse, () => undefined);
     if (!counts) return { passed: 0, failed: 1, skipped: 0 };
     // A runner that failed without any failing test (e.g. killed by the watchdog) still failed.

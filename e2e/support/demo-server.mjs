@@ -99,6 +99,7 @@ async function resolveFile(root, pathname) {
   }
   const file = normalize(join(root, decoded));
   if (!file.startsWith(normalize(root).replace(/[\\/]?$/, sep))) return undefined;
+  // A path that names no file is simply not found (the SPA fallback decides what to serve).
   const info = await stat(file).catch(() => undefined);
   return info?.isFile() ? file : undefined;
 }

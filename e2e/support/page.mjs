@@ -13,6 +13,7 @@ export async function waitForTestIdText(page, testId, pattern, { timeout = ACTIO
   const deadline = Date.now() + timeout;
   let last;
   while (Date.now() < deadline) {
+    // The element may not exist yet (the app is still booting): keep polling until the deadline.
     last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null))?.trim();
     if (last !== undefined && last !== null && pattern.test(last)) return last;
     await page.waitForTimeout(50);

@@ -69,6 +69,7 @@ export async function startStack({
       const steps = cleanups.splice(0).reverse();
       for (const step of steps) {
         await Promise.race([
+          // A failing cleanup must not hide the test's own result, nor stop the other cleanups.
           step().catch(() => {}),
           new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
         ]);
