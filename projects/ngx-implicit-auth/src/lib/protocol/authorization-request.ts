@@ -1,0 +1,69 @@
+import type { ImplicitResponseType } from '../config';
+import { ImplicitAuthError } from '../errors';
+import { parseHttpsUrl } from './https-url';
+
+/** Everything an authorization request carries. */
+export interface AuthorizationRequest {
+  readonly authorizationEndpoint: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly responseType: ImplicitResponseType;
+  /** Space-separated scopes. */
+  readonly scope: string;
+  /** Fresh per request (see `generateRandomToken`); binds the response to this browser (RFC 6749 §10.12). */
+  readonly state: string;
+  /** Fresh per request; required when `responseType` contains `id_token` (OIDC Core §3.2.2.1). */
+  readonly nonce?: string;
+  /** The API to get an access token for (Auth0's `audience`). */
+  readonly audience?: string;
+  readonly prompt?: string;
+  readonly responseMode?: 'fragment' | 'web_message';
+  readonly idTokenHint?: string;
+  /** Further parameters (e.g. `login_hint`). They never override the parameters above. */
+  readonly extraParams?: Readonly<Record<string, string>>;
+}
+
+/** Parameters whose value the library's checks depend on: an extra parameter may never set them. */
+const RESERVED = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode'];
+
+/**
+ * Builds the URL that starts an implicit-flow sign-in. Query parameters already on the endpoint are kept (RFC 6749
+ * §3.1), values are form-urlencoded, and `extraParams` can neither replace a parameter set here nor a reserved one.
+ *
+ * @throws {ImplicitAuthError} `invalid_config` for a non-https endpoint, a missing `state`, a missing `nonce` with
+ *   an ID token, or an extra parameter naming a reserved one.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthRequest (§3.2.2.1)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1
+ */
+export function buildAuthorizationUrl(request: AuthorizationRequest): string {
+  const url = parseHttpsUrl(request.authorizationEndpoint, 'invalid_config', 'authorization endpoint');
+  const fail = (problem: string) => new ImplicitAuthError('invalid_config', `authorize request: ${problem}`);
+  // RFC 6749 §10.12: without state the callback cannot be tied to this request (CSRF).
+  if (!request.state) throw fail('state required');
+  // OIDC Core §3.2.2.1: nonce is REQUIRED with an ID token; it binds the token to this request (replay).
+  if (request.responseType !== 'token' && !request.nonce) throw fail('nonce required');
+  const params = url.searchParams;
+  // The endpoint's own query may not pre-set a reserved parameter either (e.g. a stray response_mode=form_post).
+  for (const name of RESERVED) params.delete(name);
+  for (const [name, value] of Object.entries(request.extraParams ?? {})) {
+    if (RESERVED.includes(name)) throw fail(`${name} cannot be overridden`);
+    params.set(name, value);
+  }
+  const own: Record<string, string | undefined> = {
+    response_type: request.responseType,
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    scope: request.scope,
+    state: request.state,
+    nonce: request.nonce,
+    audience: request.audience,
+    prompt: request.prompt,
+    response_mode: request.responseMode,
+    id_token_hint: request.idTokenHint,
+  };
+  // Set after the extras (and over any endpoint query) so these always win.
+  for (const [name, value] of Object.entries(own)) {
+    if (value !== undefined) params.set(name, value);
+  }
+  return url.href;
+}
