@@ -1,0 +1,125 @@
+import { authErrorOf } from '../testing';
+import { buildAuthorizationUrl, type AuthorizationRequest } from './authorization-request';
+
+describe('buildAuthorizationUrl', () => {
+  const request: AuthorizationRequest = {
+    authorizationEndpoint: 'https://idp.example/authorize',
+    clientId: 'spa client',
+    redirectUri: 'https://app.example/callback?from=login&x=a b',
+    responseType: 'id_token token',
+    scope: 'openid profile email',
+    state: 'state-1',
+    nonce: 'nonce-1',
+  };
+  const paramsOf = (url: string) => Object.fromEntries(new URL(url).searchParams);
+
+  it('sends every parameter, form-urlencoded', () => {
+    const url = buildAuthorizationUrl({ ...request, audience: 'https://api.example/', prompt: 'login' });
+    expect(url).toBe(
+      'https://idp.example/authorize?response_type=id_token+token&client_id=spa+client' +
+        '&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback%3Ffrom%3Dlogin%26x%3Da+b&scope=openid+profile+email' +
+        '&state=state-1&nonce=nonce-1&audience=https%3A%2F%2Fapi.example%2F&prompt=login',
+    );
+    expect(paramsOf(url)).toEqual({
+      response_type: 'id_token token',
+      client_id: 'spa client',
+      redirect_uri: request.redirectUri,
+      scope: 'openid profile email',
+      state: 'state-1',
+      nonce: 'nonce-1',
+      audience: 'https://api.example/',
+      prompt: 'login',
+    });
+  });
+
+  it('leaves out optional parameters that are not set, and adds response_mode and id_token_hint when set', () => {
+    expect(Object.keys(paramsOf(buildAuthorizationUrl(request)))).toEqual([
+      'response_type',
+      'client_id',
+      'redirect_uri',
+      'scope',
+      'state',
+      'nonce',
+    ]);
+    const url = buildAuthorizationUrl({
+      ...request,
+      responseMode: 'web_message',
+      idTokenHint: 'a.b.c',
+      prompt: 'none',
+    });
+    expect(paramsOf(url)).toMatchObject({ response_mode: 'web_message', id_token_hint: 'a.b.c', prompt: 'none' });
+  });
+
+  it('keeps a query already on the endpoint', () => {
+    const url = buildAuthorizationUrl({
+      ...request,
+      authorizationEndpoint: 'https://idp.example/authorize?tenant=acme',
+    });
+    expect(url.startsWith('https://idp.example/authorize?tenant=acme&response_type=')).toBe(true);
+  });
+
+  it('does not let the endpoint query pre-set a reserved parameter', () => {
+    const url = buildAuthorizationUrl({
+      ...request,
+      responseType: 'token',
+      nonce: undefined,
+      authorizationEndpoint: 'https://idp.example/authorize?response_mode=form_post&nonce=fixed&state=fixed',
+    });
+    expect(paramsOf(url)).not.toHaveProperty('response_mode');
+    expect(paramsOf(url)).not.toHaveProperty('nonce');
+    expect(paramsOf(url)['state']).toBe('state-1');
+  });
+
+  it('adds extra parameters, encoded', () => {
+    const url = buildAuthorizationUrl({
+      ...request,
+      extraParams: { login_hint: 'ada+test@example.com', ui_locales: 'fr en' },
+    });
+    expect(paramsOf(url)).toMatchObject({ login_hint: 'ada+test@example.com', ui_locales: 'fr en' });
+  });
+
+  it.each(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode'])(
+    'refuses an extra parameter overriding %s',
+    async (name) => {
+      const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams: { [name]: 'evil' } }));
+      expect(error.code).toBe('invalid_config');
+    },
+  );
+
+  it('lets audience and prompt set on the request win over extra parameters of the same name', () => {
+    const url = buildAuthorizationUrl({
+      ...request,
+      audience: 'https://api.example/',
+      prompt: 'login',
+      extraParams: { audience: 'https://evil.example/', prompt: 'none' },
+    });
+    expect(paramsOf(url)).toMatchObject({ audience: 'https://api.example/', prompt: 'login' });
+  });
+
+  it('requires a nonce with an ID token, and a state always', async () => {
+    expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, nonce: undefined }))).code).toBe(
+      'invalid_config',
+    );
+    const idTokenOnly = { ...request, responseType: 'id_token' as const, nonce: '' };
+    expect((await authErrorOf(() => buildAuthorizationUrl(idTokenOnly))).code).toBe('invalid_config');
+    expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, state: '' }))).code).toBe('invalid_config');
+    const tokenOnly = buildAuthorizationUrl({ ...request, responseType: 'token', nonce: undefined });
+    expect(paramsOf(tokenOnly)).not.toHaveProperty('nonce');
+  });
+
+  it.each([
+    'http://idp.example/authorize',
+    'javascript:alert(1)//',
+    'data:text/html,hi',
+    '/authorize',
+    'https://idp.example/authorize#frag',
+  ])('refuses the endpoint %s', async (authorizationEndpoint) => {
+    const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, authorizationEndpoint }));
+    expect(error.code).toBe('invalid_config');
+  });
+
+  it('accepts plain http on loopback for development', () => {
+    const url = buildAuthorizationUrl({ ...request, authorizationEndpoint: 'http://localhost:3000/auth' });
+    expect(url.startsWith('http://localhost:3000/auth?')).toBe(true);
+  });
+});
