@@ -1,0 +1,160 @@
+import type { JWK } from 'jose';
+import { authErrorOf, createTestIssuer, type TestIssuer } from '../testing';
+import { createJwksKeyResolver, type KeyResolver } from './jwks';
+
+describe('createJwksKeyResolver', () => {
+  let idp: TestIssuer;
+  let resolve: KeyResolver;
+  const fetches = () => idp.http.count(idp.jwksUri);
+
+  beforeEach(async () => {
+    idp = await createTestIssuer();
+    resolve = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+  });
+
+  it('fetches the set lazily, once, and reuses the imported key', async () => {
+    expect(fetches()).toBe(0);
+    const key = await resolve({ alg: 'RS256', kid: idp.key.kid });
+    expect(key.type).toBe('public');
+    expect(key.usages).toEqual(['verify']);
+    expect(await resolve({ alg: 'RS256', kid: idp.key.kid })).toBe(key);
+    expect(fetches()).toBe(1);
+  });
+
+  it('selects the key by kid among several', async () => {
+    const second = await idp.createKey('RS256');
+    const data = new TextEncoder().encode('signed by the second key');
+    const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', second.privateKey, data);
+    const key = await resolve({ alg: 'RS256', kid: second.kid });
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signature, data)).toBe(true);
+  });
+
+  it('uses the only usable key when the header has no kid', async () => {
+    await expect(resolve({ alg: 'RS256' })).resolves.toBeTruthy();
+  });
+
+  it('refuses to guess between several usable keys when the header has no kid', async () => {
+    await idp.createKey('RS256');
+    expect((await authErrorOf(resolve({ alg: 'RS256' }))).code).toBe('unknown_key');
+  });
+
+  it('ignores keys that cannot verify this alg', async () => {
+    const good = idp.key.publicJwk;
+    const { kid: _kid, ...noKid } = good;
+    const ec = (await idp.createKey('ES256', { publish: false })).publicJwk;
+    const unusable: JWK[] = [
+      { ...noKid, use: 'enc' },
+      { ...noKid, key_ops: ['encrypt'] },
+      { ...noKid, alg: 'RS512' },
+      { ...noKid, d: 'private-part' },
+      { ...noKid, n: undefined },
+      { kty: 'oct', k: 'c2VjcmV0' },
+      { ...ec, kid: undefined, alg: undefined },
+      { ...ec, kid: undefined, alg: undefined, crv: 'P-384' },
+    ];
+    idp.jwks.keys = [...unusable, { ...noKid, key_ops: ['verify'] }];
+    await expect(resolve({ alg: 'RS256' })).resolves.toBeTruthy();
+    // Without the good key, none of the others is taken.
+    const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+    idp.jwks.keys = unusable;
+    expect((await authErrorOf(fresh({ alg: 'RS256' }))).code).toBe('unknown_key');
+  });
+
+  it('ignores malformed entries in the set', async () => {
+    idp.jwks.keys = [null, 'key', 42, idp.key.publicJwk] as unknown as JWK[];
+    await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
+  });
+
+  it('reports unusable key material as unknown_key', async () => {
+    const ec = await idp.createKey('ES256', { publish: false });
+    idp.jwks.keys = [{ ...ec.publicJwk, x: 'AAAA' }];
+    const error = await authErrorOf(resolve({ alg: 'ES256', kid: ec.kid }));
+    expect(error.code).toBe('unknown_key');
+    expect(error.cause).toBeDefined();
+  });
+
+  it('refuses headers with no usable alg', async () => {
+    for (const alg of [undefined, 'none', 'HS256', 'RS1']) {
+      expect((await authErrorOf(resolve({ alg, kid: idp.key.kid }))).code).toBe('unknown_key');
+    }
+    expect(fetches()).toBe(0);
+  });
+
+  describe('key rotation', () => {
+    it('re-fetches for an unknown kid even one second after a fetch', async () => {
+      await resolve({ alg: 'RS256', kid: idp.key.kid });
+      const rotated = await idp.createKey('RS256');
+      idp.clock.advance(1);
+      await expect(resolve({ alg: 'RS256', kid: rotated.kid })).resolves.toBeTruthy();
+      expect(fetches()).toBe(2);
+    });
+
+    it('does not re-fetch again for a kid still unknown after a fetch', async () => {
+      await resolve({ alg: 'RS256', kid: idp.key.kid });
+      for (let i = 0; i < 5; i++) {
+        idp.clock.advance(60);
+        expect((await authErrorOf(resolve({ alg: 'RS256', kid: 'ghost' }))).code).toBe('unknown_key');
+      }
+      expect(fetches()).toBe(2);
+    });
+
+    it('re-fetches for another unknown kid at most once per cooldown', async () => {
+      await resolve({ alg: 'RS256', kid: idp.key.kid });
+      await authErrorOf(resolve({ alg: 'RS256', kid: 'ghost-1' }));
+      expect(fetches()).toBe(2);
+      idp.clock.advance(29);
+      await authErrorOf(resolve({ alg: 'RS256', kid: 'ghost-2' }));
+      expect(fetches()).toBe(2);
+      idp.clock.advance(1);
+      await authErrorOf(resolve({ alg: 'RS256', kid: 'ghost-2' }));
+      expect(fetches()).toBe(3);
+    });
+
+    it('shares one fetch between concurrent misses', async () => {
+      await resolve({ alg: 'RS256', kid: idp.key.kid });
+      const a = await idp.createKey('RS256');
+      const b = await idp.createKey('RS256');
+      await Promise.all([resolve({ alg: 'RS256', kid: a.kid }), resolve({ alg: 'RS256', kid: b.kid })]);
+      expect(fetches()).toBe(2);
+    });
+
+    it('shares the first fetch between concurrent first uses', async () => {
+      await Promise.all([1, 2, 3].map(() => resolve({ alg: 'RS256', kid: idp.key.kid })));
+      expect(fetches()).toBe(1);
+    });
+
+    it('re-fetches a set older than maxAgeSeconds, so a removed key stops working', async () => {
+      await resolve({ alg: 'RS256', kid: idp.key.kid });
+      idp.jwks.keys = [(await idp.createKey('RS256', { publish: false })).publicJwk];
+      idp.clock.advance(599);
+      await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
+      idp.clock.advance(1);
+      expect((await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }))).code).toBe('unknown_key');
+    });
+  });
+
+  describe('fetch failures', () => {
+    it('reports an unreachable JWKS as jwks_failed with the cause', async () => {
+      idp.http.unreachable(idp.jwksUri);
+      const error = await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }));
+      expect(error.code).toBe('jwks_failed');
+      expect(error.cause).toBeInstanceOf(TypeError);
+    });
+
+    it.each([
+      ['an HTTP error', () => new Response('{}', { status: 500 })],
+      ['a body that is not JSON', () => new Response('<html>')],
+      ['JSON without keys', () => new Response('{"keys":{}}')],
+    ])('reports %s as jwks_failed', async (_name, respond) => {
+      idp.http.on(idp.jwksUri, respond);
+      expect((await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }))).code).toBe('jwks_failed');
+    });
+
+    it('tries again on the next use after a failed first fetch', async () => {
+      idp.http.unreachable(idp.jwksUri);
+      await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }));
+      idp.http.json(idp.jwksUri, () => idp.jwks);
+      await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
+    });
+  });
+});
