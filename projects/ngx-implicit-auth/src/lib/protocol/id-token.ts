@@ -1,0 +1,118 @@
+import { compactVerify } from 'jose';
+import type { IdTokenClaims } from '../claims';
+import type { Clock } from '../clock';
+import type { IdTokenSigningAlgorithm } from '../config';
+import { ImplicitAuthError, isImplicitAuthError, type ImplicitAuthErrorCode } from '../errors';
+import { ASYMMETRIC_ALGORITHM, computeAtHash } from './at-hash';
+import { decodeBase64urlJson } from './base64url';
+import type { KeyResolver } from './jwks';
+
+export interface IdTokenValidationOptions {
+  /** The issuer identifier, compared exactly with `iss`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The transaction's nonce. Required: validation fails when it is missing. */
+  readonly nonce?: string;
+  /** Accepted signature algorithms; only asymmetric ones are ever honoured (never `none` or HS*). */
+  readonly algorithms: readonly IdTokenSigningAlgorithm[];
+  readonly clockSkewSeconds: number;
+  readonly clock: Clock;
+  readonly getKey: KeyResolver;
+  /** The access token from the same response: when given, `at_hash` is required and must match. */
+  readonly accessToken?: string;
+  /**
+   * Audiences besides the client id that may appear in `aud`. Default none: a token also meant for another party
+   * is refused.
+   */
+  readonly trustedAudiences?: readonly string[];
+}
+
+/** Whether two strings are equal, looking at every character so timing does not reveal where they differ. */
+function timingSafeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Validates an ID token from an implicit-flow response and returns its claims; throws at the first failed rule.
+ * Every check is always on. The signature is checked first so no claim of a forged token is ever looked at.
+ *
+ * @throws {ImplicitAuthError} `invalid_id_token`, `unsupported_algorithm`, `unknown_key`, `jwks_failed`,
+ *   `invalid_signature`, `invalid_issuer`, `invalid_audience`, `invalid_azp`, `missing_claim`, `token_expired`,
+ *   `invalid_iat`, `nonce_mismatch`, `at_hash_missing`, `at_hash_mismatch`.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation (§3.2.2.11)
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (§3.1.3.7)
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation (§3.2.2.9)
+ */
+export async function validateIdToken(idToken: string, options: IdTokenValidationOptions): Promise<IdTokenClaims> {
+  const fail = (code: ImplicitAuthErrorCode, message: string, cause?: unknown) =>
+    new ImplicitAuthError(code, `ID token: ${message}`, { cause });
+  const parts = typeof idToken === 'string' ? idToken.split('.') : [];
+  // RFC 7515 §7.1: a compact JWS is exactly three base64url parts (the header and payload must be JSON objects).
+  if (parts.length !== 3) throw fail('invalid_id_token', 'malformed');
+  const header = decodeBase64urlJson(parts[0], 'invalid_id_token');
+  const claims = decodeBase64urlJson(parts[1], 'invalid_id_token');
+  const { alg } = header;
+
+  // Rule 7: only the configured asymmetric algorithms; never `none` or HS* (RFC 8725 §3.1).
+  if (
+    typeof alg !== 'string' ||
+    !ASYMMETRIC_ALGORITHM.test(alg) ||
+    !options.algorithms.includes(alg as IdTokenSigningAlgorithm)
+  ) {
+    throw fail('unsupported_algorithm', `alg ${String(alg)} not allowed`);
+  }
+  // RFC 7515 §4.1.11: we implement no JWS extension, so any `crit` (including `b64`) is refused.
+  if (header['crit'] !== undefined) throw fail('invalid_id_token', 'crit not supported');
+  if (!/^[\w-]+$/.test(parts[2])) throw fail('invalid_id_token', 'malformed signature');
+
+  // Rule 6 / §3.2.2.11: the signature MUST be verified, with a key from the issuer's JWKS only — the resolver ignores
+  // `jwk`, `jku`, `x5u` and `x5c` in the header. jose also refuses RSA keys under 2048 bits.
+  try {
+    await compactVerify(idToken, options.getKey, { algorithms: [alg] });
+  } catch (error: unknown) {
+    // Key lookup errors (`unknown_key`, `jwks_failed`) pass through; anything jose reports means a bad signature.
+    throw isImplicitAuthError(error) ? error : fail('invalid_signature', 'bad signature', error);
+  }
+
+  const { clientId, clockSkewSeconds: skew } = options;
+  const now = options.clock.now() / 1000;
+  const { iss, aud, azp, exp, iat, nbf, sub, nonce } = claims;
+  // Rule 2: `iss` exactly equals the issuer (no normalisation: a trailing slash matters).
+  if (iss !== options.issuer) throw fail('invalid_issuer', 'wrong iss');
+  // Rule 3: `aud` contains our client id, and every other audience is trusted (none by default).
+  const audiences: unknown[] = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  if (
+    !audiences.includes(clientId) ||
+    audiences.some((a) => a !== clientId && !options.trustedAudiences?.includes(a as string))
+  ) {
+    throw fail('invalid_audience', 'wrong aud');
+  }
+  // Rules 4–5: `azp`, when present, is our client id; with several audiences it must be present (Core 1.0 errata 1;
+  // errata 2 relaxed it to extensions, we keep the stricter rule).
+  if (azp !== undefined ? azp !== clientId : audiences.length > 1) throw fail('invalid_azp', 'wrong azp');
+  // Rule 9: `exp` is required and the current time is before it (with the allowed skew).
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw fail('missing_claim', 'exp required');
+  if (now >= exp + skew) throw fail('token_expired', 'expired');
+  // Rule 10: `iat` is required and not in the future (a token minted ahead of time, or a wrong clock).
+  if (iat === undefined) throw fail('missing_claim', 'iat required');
+  if (typeof iat !== 'number' || !(iat <= now + skew)) throw fail('invalid_iat', 'iat in the future');
+  // RFC 7519 §4.1.5: not before `nbf`, when present.
+  if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now + skew)) throw fail('invalid_id_token', 'nbf');
+  // §2: `sub` is required, a non-empty string.
+  if (typeof sub !== 'string' || !sub) throw fail('missing_claim', 'sub required');
+  // §3.2.2.11 rule 11: `nonce` is REQUIRED in the implicit flow and equals the one sent (replay protection).
+  if (!options.nonce || typeof nonce !== 'string' || !timingSafeEqual(nonce, options.nonce)) {
+    throw fail('nonce_mismatch', 'wrong nonce');
+  }
+  // §3.2.2.9–10: with an access token, `at_hash` is REQUIRED and binds it to this ID token (token substitution).
+  if (options.accessToken !== undefined) {
+    const atHash = claims['at_hash'];
+    if (typeof atHash !== 'string') throw fail('at_hash_missing', 'at_hash required');
+    if (!timingSafeEqual(atHash, await computeAtHash(options.accessToken, alg as IdTokenSigningAlgorithm))) {
+      throw fail('at_hash_mismatch', 'wrong at_hash');
+    }
+  }
+  return claims as unknown as IdTokenClaims;
+}
