@@ -1,0 +1,267 @@
+import { CompactSign, exportJWK, generateKeyPair } from 'jose';
+import type { IdTokenSigningAlgorithm } from '../config';
+import {
+  authErrorOf,
+  base64urlOf,
+  createTestIssuer,
+  referenceAtHash,
+  signJws,
+  unsecuredToken,
+  type TestIssuer,
+} from '../testing';
+import { validateIdToken, type IdTokenValidationOptions } from './id-token';
+import { createJwksKeyResolver } from './jwks';
+
+describe('validateIdToken', () => {
+  const nonce = 'nonce-0123456789';
+  let idp: TestIssuer;
+
+  beforeEach(async () => {
+    idp = await createTestIssuer();
+  });
+
+  function options(overrides: Partial<IdTokenValidationOptions> = {}): IdTokenValidationOptions {
+    return {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      nonce,
+      algorithms: ['RS256'],
+      clockSkewSeconds: 60,
+      clock: idp.clock,
+      getKey: createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock }),
+      ...overrides,
+    };
+  }
+
+  async function codeOf(token: string | Promise<string>, overrides: Partial<IdTokenValidationOptions> = {}) {
+    return (await authErrorOf(validateIdToken(await token, options(overrides)))).code;
+  }
+
+  it('returns the claims of a valid token', async () => {
+    const claims = await validateIdToken(await idp.signIdToken({ nonce }), options());
+    expect(claims).toMatchObject({ iss: idp.issuer, aud: idp.clientId, sub: 'user-1', nonce, name: 'Ada Lovelace' });
+  });
+
+  describe('signature (rule 6)', () => {
+    it('refuses a token signed by a key the issuer did not publish, even with a published kid', async () => {
+      const other = await idp.createKey('RS256', { publish: false });
+      expect(await codeOf(idp.signIdToken({ nonce }, { key: other, kid: idp.key.kid }))).toBe('invalid_signature');
+    });
+
+    it('refuses a token whose payload was changed after signing', async () => {
+      const [header, , signature] = (await idp.signIdToken({ nonce })).split('.');
+      const forged = `${header}.${base64urlOf(idp.claims({ nonce, sub: 'admin' }))}.${signature}`;
+      expect(await codeOf(forged)).toBe('invalid_signature');
+    });
+
+    it('never uses a key embedded in the header (jwk, jku, x5u, x5c)', async () => {
+      const attacker = await generateKeyPair('RS256', { extractable: true });
+      const jwk = await exportJWK(attacker.publicKey);
+      const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(idp.claims({ nonce }))))
+        .setProtectedHeader({ alg: 'RS256', jwk, jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5u' })
+        .sign(attacker.privateKey);
+      expect(await codeOf(token)).toBe('invalid_signature');
+      expect(idp.http.requests.map((r) => r.url)).toEqual([idp.jwksUri]);
+    });
+
+    it('refuses an RSA key under 2048 bits', async () => {
+      const weak = await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        true,
+        ['sign', 'verify'],
+      );
+      idp.jwks.keys = [{ ...(await exportJWK(weak.publicKey)), kid: 'weak', alg: 'RS256' }];
+      // jose refuses to sign with such a key, so sign with WebCrypto directly.
+      const token = signJws({ alg: 'RS256', kid: 'weak' }, JSON.stringify(idp.claims({ nonce })), weak);
+      expect(await codeOf(token)).toBe('invalid_signature');
+    });
+
+    it('passes key lookup failures through', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce }, { kid: 'nobody' }))).toBe('unknown_key');
+      idp.http.unreachable(idp.jwksUri);
+      expect(await codeOf(idp.signIdToken({ nonce }))).toBe('jwks_failed');
+    });
+  });
+
+  describe('algorithm (rule 7)', () => {
+    it('refuses alg none without fetching keys', async () => {
+      expect(await codeOf(unsecuredToken(idp.claims({ nonce })))).toBe('unsupported_algorithm');
+      expect(idp.http.requests).toHaveLength(0);
+    });
+
+    it('refuses HS256 signed with the public key as the secret, even if HS256 is forced into the allow-list', async () => {
+      const secret = new TextEncoder().encode(JSON.stringify(idp.key.publicJwk));
+      const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(idp.claims({ nonce }))))
+        .setProtectedHeader({ alg: 'HS256', kid: idp.key.kid })
+        .sign(secret);
+      const algorithms = ['RS256', 'HS256'] as unknown as IdTokenSigningAlgorithm[];
+      expect(await codeOf(token, { algorithms })).toBe('unsupported_algorithm');
+    });
+
+    it('refuses an asymmetric algorithm that is not in the allow-list', async () => {
+      const key = await idp.createKey('RS384');
+      expect(await codeOf(idp.signIdToken({ nonce }, { key }))).toBe('unsupported_algorithm');
+      await expect(
+        validateIdToken(await idp.signIdToken({ nonce }, { key }), options({ algorithms: ['RS384'] })),
+      ).resolves.toBeTruthy();
+    });
+
+    it.each(['PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const)('verifies %s when allowed', async (alg) => {
+      const key = await idp.createKey(alg);
+      const claims = await validateIdToken(await idp.signIdToken({ nonce }, { key }), options({ algorithms: [alg] }));
+      expect(claims.sub).toBe('user-1');
+    });
+  });
+
+  describe('malformed tokens', () => {
+    it('refuses an unknown crit extension, and b64', async () => {
+      const payload = JSON.stringify(idp.claims({ nonce }));
+      const crit = await signJws({ alg: 'RS256', kid: idp.key.kid, crit: ['exp'], exp: 1 }, payload, idp.key);
+      expect(await codeOf(crit)).toBe('invalid_id_token');
+      const b64 = await signJws({ alg: 'RS256', kid: idp.key.kid, crit: ['b64'], b64: true }, payload, idp.key);
+      expect(await codeOf(b64)).toBe('invalid_id_token');
+    });
+
+    it('accepts the same token without crit (the refusal is about crit)', async () => {
+      const token = await signJws({ alg: 'RS256', kid: idp.key.kid }, JSON.stringify(idp.claims({ nonce })), idp.key);
+      await expect(validateIdToken(token, options())).resolves.toBeTruthy();
+    });
+
+    it.each([
+      ['two parts', 'eyJhbGciOiJSUzI1NiJ9.e30'],
+      ['four parts', 'a.b.c.d'],
+      ['a header that is not base64url', '@@@.e30.c2ln'],
+      ['a header that is not JSON', `${base64urlOf('not json')}.e30.c2ln`],
+      ['a signature that is not base64url', `${base64urlOf({ alg: 'RS256' })}.e30.a+b/c=`],
+    ])('refuses %s', async (_name, token) => {
+      expect(await codeOf(token)).toBe('invalid_id_token');
+    });
+
+    it.each([
+      ['an array', '[1,2]'],
+      ['a string', '"sub"'],
+      ['not JSON', '{"sub":'],
+      ['null', 'null'],
+    ])('refuses a signed payload that is %s', async (_name, payload) => {
+      expect(await codeOf(signJws({ alg: 'RS256', kid: idp.key.kid }, payload, idp.key))).toBe('invalid_id_token');
+    });
+  });
+
+  describe('claims', () => {
+    it('requires iss to equal the issuer exactly (rule 2)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, iss: 'https://evil.example' }))).toBe('invalid_issuer');
+      expect(await codeOf(idp.signIdToken({ nonce, iss: `${idp.issuer}/` }))).toBe('invalid_issuer');
+      expect(await codeOf(idp.signIdToken({ nonce, iss: undefined }))).toBe('invalid_issuer');
+    });
+
+    it('requires aud to contain the client id (rule 3)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, aud: 'other-client' }))).toBe('invalid_audience');
+      expect(await codeOf(idp.signIdToken({ nonce, aud: undefined }))).toBe('invalid_audience');
+      expect(await codeOf(idp.signIdToken({ nonce, aud: [] }))).toBe('invalid_audience');
+    });
+
+    it('refuses an extra audience that is not trusted, even with a matching azp (rule 3)', async () => {
+      const token = idp.signIdToken({ nonce, aud: [idp.clientId, 'https://api.other'], azp: idp.clientId });
+      expect(await codeOf(token)).toBe('invalid_audience');
+    });
+
+    it('accepts a trusted extra audience when azp names the client (rules 3–5)', async () => {
+      const aud = [idp.clientId, 'https://api.example'];
+      const trusted = { trustedAudiences: ['https://api.example'] };
+      await expect(
+        validateIdToken(await idp.signIdToken({ nonce, aud, azp: idp.clientId }), options(trusted)),
+      ).resolves.toBeTruthy();
+      expect(await codeOf(idp.signIdToken({ nonce, aud }), trusted)).toBe('invalid_azp');
+    });
+
+    it('requires azp, when present, to be the client id (rule 5)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, azp: 'other-client' }))).toBe('invalid_azp');
+      await expect(
+        validateIdToken(await idp.signIdToken({ nonce, azp: idp.clientId }), options()),
+      ).resolves.toBeTruthy();
+    });
+
+    it('requires exp, as a number (rule 9)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, exp: undefined }))).toBe('missing_claim');
+      expect(await codeOf(idp.signIdToken({ nonce, exp: String(idp.clock.nowSeconds() + 3600) }))).toBe(
+        'missing_claim',
+      );
+    });
+
+    it('accepts a token expired within the skew and refuses one expired beyond it (rule 9)', async () => {
+      const token = await idp.signIdToken({ nonce, exp: idp.clock.nowSeconds() + 10 });
+      idp.clock.advance(10 + 59);
+      await expect(validateIdToken(token, options())).resolves.toBeTruthy();
+      idp.clock.advance(1);
+      expect(await codeOf(token)).toBe('token_expired');
+    });
+
+    it('requires iat (rule 10)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, iat: undefined }))).toBe('missing_claim');
+      expect(await codeOf(idp.signIdToken({ nonce, iat: 'yesterday' }))).toBe('invalid_iat');
+    });
+
+    it('refuses an iat in the future beyond the skew (rule 10)', async () => {
+      const now = idp.clock.nowSeconds();
+      await expect(validateIdToken(await idp.signIdToken({ nonce, iat: now + 60 }), options())).resolves.toBeTruthy();
+      expect(await codeOf(idp.signIdToken({ nonce, iat: now + 61 }))).toBe('invalid_iat');
+    });
+
+    it('refuses a token that is not valid yet (nbf)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: idp.clock.nowSeconds() + 3600 }))).toBe('invalid_id_token');
+    });
+
+    it('requires sub, a non-empty string', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, sub: undefined }))).toBe('missing_claim');
+      expect(await codeOf(idp.signIdToken({ nonce, sub: '' }))).toBe('missing_claim');
+      expect(await codeOf(idp.signIdToken({ nonce, sub: 42 }))).toBe('missing_claim');
+    });
+
+    it('requires the nonce of the transaction (§3.2.2.11)', async () => {
+      expect(await codeOf(idp.signIdToken())).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: 'another-nonce' }))).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: `${nonce}x` }))).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: ['nonce-0123456789'] }))).toBe('nonce_mismatch');
+    });
+
+    it('fails when the caller has no nonce, whatever the token says', async () => {
+      expect(await codeOf(idp.signIdToken(), { nonce: undefined })).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: '' }), { nonce: '' })).toBe('nonce_mismatch');
+    });
+  });
+
+  describe('at_hash (§3.2.2.9)', () => {
+    const accessToken = 'access-token-1';
+
+    it('is required when an access token came with the ID token', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce }), { accessToken })).toBe('at_hash_missing');
+    });
+
+    it('must match the access token', async () => {
+      const token = idp.signIdToken({ nonce }, { accessToken: 'another-access-token' });
+      expect(await codeOf(token, { accessToken })).toBe('at_hash_mismatch');
+    });
+
+    it('is not required without an access token', async () => {
+      await expect(validateIdToken(await idp.signIdToken({ nonce }), options())).resolves.toBeTruthy();
+    });
+
+    it.each(['RS256', 'RS384', 'RS512', 'PS384', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const)(
+      'matches with the hash of %s',
+      async (alg) => {
+        const key = alg === 'RS256' ? idp.key : await idp.createKey(alg);
+        const token = await idp.signIdToken({ nonce }, { key, accessToken });
+        const claims = await validateIdToken(token, options({ algorithms: [alg], accessToken }));
+        expect(claims.at_hash).toHaveLength(
+          alg === 'EdDSA' || alg.endsWith('512') ? 43 : alg.endsWith('384') ? 32 : 22,
+        );
+      },
+    );
+
+    it('uses the hash length of the alg (a SHA-256 at_hash fails for ES512)', async () => {
+      const key = await idp.createKey('ES512');
+      const token = idp.signIdToken({ nonce, at_hash: referenceAtHash(accessToken, 'RS256') }, { key });
+      expect(await codeOf(token, { algorithms: ['ES512'], accessToken })).toBe('at_hash_mismatch');
+    });
+  });
+});
