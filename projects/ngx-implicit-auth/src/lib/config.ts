@@ -255,7 +255,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
     silentRenew = {
       redirectUri: silentRedirectUri,
-      timeoutMs: checkPositive('silentRenew.timeoutMs', renew?.timeoutMs, 10_000),
+      timeoutMs: checkPositive('silentRenew.timeoutMs', renew?.timeoutMs, 10_000, 600_000),
       marginSeconds: checkPositive('silentRenew.marginSeconds', renew?.marginSeconds, 60),
       automatic: renew?.automatic ?? true,
       restoreSession: renew?.restoreSession ?? true,

@@ -2,8 +2,7 @@ import { computed, DOCUMENT, inject, Injectable, type OnDestroy, signal } from '
 import { toObservable } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 import { Subject } from 'rxjs';
-import type { IdTokenClaims } from './claims';
-import { ImplicitAuthError } from './errors';
+import { ImplicitAuthError, isInteractionRequired } from './errors';
 import type { ImplicitAuthEvent, SignOutReason } from './events';
 import {
   type AccessTokenInfo,
@@ -13,32 +12,29 @@ import {
   type LoginOptions,
   type LogoutOptions,
 } from './implicit-auth.service';
-import { buildAuthorizationUrl } from './protocol/authorization-request';
-import {
-  type AuthorizationResponse,
-  isAuthorizationResponse,
-  parseAuthorizationResponse,
-  providerError,
-  type TokenSet,
-  validateAuthorizationResponse,
-} from './protocol/authorization-response';
-import { fetchProviderMetadata, type ProviderMetadata } from './protocol/discovery';
-import { createJwksKeyResolver, type KeyResolver } from './protocol/jwks';
+import { isAuthorizationResponse, parseAuthorizationResponse, providerError } from './protocol/authorization-response';
 import { buildLogoutUrl } from './protocol/logout';
 import { generateRandomToken } from './protocol/random';
 import { toSafeReturnUrl } from './protocol/return-url';
-import { fetchUserInfo } from './protocol/userinfo';
-import { createSessionStore, type Session } from './storage/session-store';
+import { ProviderClient, type ValidatedResponse } from './provider-client';
+import { createRenewalScheduler } from './renewal/renewal-scheduler';
+import { authorizeSilently } from './renewal/silent-authorize';
+import { createSingleFlight } from './renewal/single-flight';
+import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
+import { isThirdPartyCookieBlock, thirdPartyCookiesBlockedError } from './renewal/third-party-cookies';
+import { createSessionStore, isSession, type Session } from './storage/session-store';
 import { createTransactionStore, type PendingTransaction } from './storage/transaction-store';
-import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
-/** What a response must be checked against: the transaction that asked for it. */
-type Expectation = Pick<PendingTransaction, 'nonce' | 'responseType' | 'scope' | 'audience'>;
+/** Set while this browser holds a session, so a reload tries a silent restore and a first visit does not. */
+const SESSION_HINT = 'ngx-implicit-auth.had-session';
+/** When this tab last signed in interactively: a `login_required` soon after points at blocked cookies. */
+const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
 
-/** sessionStorage, or nothing where the browser refuses it (some privacy modes throw on access). */
-function sessionStorageOf(window: Window | null): Storage | undefined {
+/** Web Storage, or nothing where the browser refuses it (some privacy modes throw on access). */
+function storageOf(window: Window | null, kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
   try {
-    return window?.sessionStorage;
+    return window?.[kind];
   } catch {
     // Storage blocked by the browser: pending sign-ins then cannot survive the redirect and are refused.
     return undefined;
@@ -46,26 +42,37 @@ function sessionStorageOf(window: Window | null): Storage | undefined {
 }
 
 /**
- * The library's implementation of {@link ImplicitAuthService}: the Angular wiring around the
- * framework-free protocol core in `protocol/`.
+ * The library's implementation of {@link ImplicitAuthService}: the Angular wiring around the framework-free
+ * protocol core in `protocol/` and the renewal pieces in `renewal/`.
  */
 @Injectable()
 export class DefaultImplicitAuthService extends ImplicitAuthService implements OnDestroy {
   private readonly config = inject(IMPLICIT_AUTH_CONFIG);
   private readonly clock = inject(IMPLICIT_AUTH_CLOCK);
-  private readonly fetch = inject(IMPLICIT_AUTH_FETCH);
   private readonly redirect = inject(IMPLICIT_AUTH_REDIRECT);
+  private readonly client = inject(ProviderClient);
   private readonly router = inject(Router, { optional: true });
-  protected readonly window = inject(DOCUMENT).defaultView as Window;
-  private readonly transactions = createTransactionStore(sessionStorageOf(this.window));
-  private readonly store = createSessionStore(this.config.storage, sessionStorageOf(this.window));
+  private readonly window = inject(DOCUMENT).defaultView as Window;
+  private readonly sessionStorage = storageOf(this.window, 'sessionStorage');
+  private readonly localStorage = storageOf(this.window, 'localStorage');
+  private readonly transactions = createTransactionStore(this.sessionStorage);
+  private readonly store = createSessionStore(this.config.storage, this.sessionStorage);
+  private readonly flight = createSingleFlight<string, void>();
+  private readonly tabs = createTabSync<Session>({
+    name: `ngx-implicit-auth:${this.config.clientId}`,
+    isTokens: isSession,
+  });
+  private readonly scheduler = createRenewalScheduler(() => this.renew().catch(() => undefined), {
+    clock: this.clock,
+    window: this.window,
+    marginMs: this.config.silentRenew ? this.config.silentRenew.marginSeconds * 1000 : 0,
+  });
 
-  protected readonly session = signal<Session | null>(null);
+  private readonly session = signal<Session | null>(null);
   private readonly started = signal(false);
   private readonly lastError = signal<ImplicitAuthError | null>(null);
   private readonly eventSubject = new Subject<ImplicitAuthEvent>();
-  private metadataPromise?: Promise<ProviderMetadata>;
-  private keyResolver?: KeyResolver;
+  private readonly stopListening = this.tabs.onMessage((message) => this.onTabMessage(message));
   private redirecting = false;
   private readyPromise: Promise<void> = Promise.resolve();
 
@@ -83,20 +90,26 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   /**
    * Runs at start-up, before the router's first navigation (an app initializer). Synchronously takes an
    * authorization response out of the address bar, so no route, history entry or analytics script sees
-   * `#access_token=…`, then finishes sign-in in the background; `status` stays `loading` until done.
+   * `#access_token=…`, then finishes sign-in (or restores the session) in the background; `status` stays
+   * `loading` until done.
    */
   start(): void {
-    const location = this.window.location;
+    const { location } = this.window;
     const fragment = location.hash;
     // The kept session first: a refused callback must leave it exactly as it was.
-    this.loadKeptSession();
-    let work: Promise<unknown> = Promise.resolve();
+    const kept = this.store.load(this.clock.now());
+    if (kept) this.adopt(kept);
+    let work: Promise<unknown>;
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
       const state = new URLSearchParams(fragment.slice(1)).getAll('state');
       const pending = state.length === 1 ? this.transactions.peek(state[0]) : null;
       this.replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.processCallback(fragment);
+    } else if (!this.session() && this.config.silentRenew && this.config.silentRenew.restoreSession) {
+      work = this.localStorage?.getItem(SESSION_HINT) ? this.restoreSilently() : Promise.resolve();
+    } else {
+      work = Promise.resolve();
     }
     this.readyPromise = work.then(
       () => this.started.set(true),
@@ -119,7 +132,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         location.origin,
       );
       const { config } = this;
-      const metadata = await this.metadata();
+      const metadata = await this.client.metadata();
       const now = this.clock.now();
       const transaction: PendingTransaction = {
         state: generateRandomToken(),
@@ -130,7 +143,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         audience: options.audience ?? config.audience,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
-      const url = this.authorizeUrl(metadata, transaction, {
+      const url = this.client.authorizeUrl(metadata, transaction, {
         prompt: options.prompt,
         extraParams: { ...config.authorizeParams, ...options.authorizeParams },
       });
@@ -145,10 +158,9 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   override async handleCallback(fragment?: string): Promise<boolean> {
-    const fromAddressBar = fragment === undefined;
     const encoded = fragment ?? this.window.location.hash;
     if (!isAuthorizationResponse(encoded)) return false;
-    if (fromAddressBar) this.replaceUrl(this.window.location.pathname + this.window.location.search);
+    if (fragment === undefined) this.replaceUrl(this.window.location.pathname + this.window.location.search);
     const returnUrl = await this.processCallback(encoded);
     if (this.router?.navigated) await this.router.navigateByUrl(returnUrl);
     return true;
@@ -157,11 +169,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override async logout(options: LogoutOptions = {}): Promise<void> {
     const idToken = this.session()?.idToken;
     this.endSession('logout');
+    this.tabs.publish({ type: 'signed_out' });
     const { logout, issuer, clientId } = this.config;
     if (options.localOnly || logout.style === 'local') return;
     let endSessionEndpoint: string | undefined;
     if (logout.style === 'oidc') {
-      endSessionEndpoint = (await this.metadata().catch(() => undefined))?.end_session_endpoint;
+      endSessionEndpoint = (await this.client.metadata().catch(() => undefined))?.end_session_endpoint;
       // Without RP-initiated logout (or a reachable provider) the provider session cannot be ended from here.
       if (!endSessionEndpoint) return;
     }
@@ -190,6 +203,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     await this.readyPromise;
     const kept = this.currentAccessToken(options)?.token;
     if (kept && kept !== options.replacing) return kept;
+    // Signed out: nothing to renew silently; signing in is the app's (or the guard's) decision, never ours.
+    if (!this.session()) throw new ImplicitAuthError('not_authenticated', 'Not signed in');
     await this.renew(options);
     const renewed = this.currentAccessToken(options)?.token;
     if (!renewed || renewed === options.replacing) {
@@ -198,12 +213,16 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     return renewed;
   }
 
-  override async renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {
-    void options;
-    throw this.fail(new ImplicitAuthError('not_authenticated', 'Silent renewal is not available: sign in again'));
+  override renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {
+    const audience = options.audience ?? this.config.audience;
+    // Concurrent callers (guard, interceptor, timer) share one renewal per audience.
+    return this.flight(audience ?? '', () => this.renewNow(audience, options.scope));
   }
 
   ngOnDestroy(): void {
+    this.scheduler.dispose();
+    this.stopListening();
+    this.tabs.close();
     this.eventSubject.complete();
   }
 
@@ -222,62 +241,94 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       if (transaction.expiresAt <= this.clock.now()) {
         throw new ImplicitAuthError('transaction_expired', 'The sign-in took too long; start again');
       }
-      // Only now that the state matched is the provider's error trusted enough to show (§4.2.2.1).
+      // Only now that the state matched is the provider's error trusted enough to show (RFC 6749 §4.2.2.1).
       if (response.error) throw providerError(response);
-      const tokens = await this.validate(response, transaction);
-      const claims = await this.withUserInfo(tokens);
-      this.accept(tokens, claims, transaction.audience, null);
-      this.emit({ type: 'signed_in', claims, returnUrl: transaction.returnUrl });
+      const validated = await this.client.validate(response, transaction);
+      this.accept(validated, transaction.audience, null);
+      this.sessionStorage?.setItem(SIGNED_IN_AT, String(this.clock.now()));
+      this.emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
       return transaction.returnUrl;
     } catch (error: unknown) {
       throw this.fail(error, true);
     }
   }
 
-  /** Full validation of an authorization response against what its transaction asked for. */
-  protected async validate(response: AuthorizationResponse, expected: Expectation): Promise<TokenSet> {
-    const metadata = await this.metadata();
-    const { config } = this;
-    return validateAuthorizationResponse(response, {
-      issuer: config.issuer,
-      clientId: config.clientId,
-      responseType: expected.responseType,
-      requestedScope: expected.scope,
-      nonce: expected.nonce,
-      algorithms: config.algorithms,
-      clockSkewSeconds: config.clockSkewSeconds,
-      clock: this.clock,
-      requireIssParameter: metadata.authorization_response_iss_parameter_supported === true,
-      getKey: (header) => this.keys(metadata)(header),
-    });
+  /** Session restore on reload: a quiet silent sign-in (a `login_required` here just means "signed out"). */
+  private async restoreSilently(): Promise<void> {
+    try {
+      const renew = this.config.silentRenew as Exclude<typeof this.config.silentRenew, false>;
+      const validated = await authorizeSilently(
+        this.client,
+        this.config,
+        renew,
+        { audience: this.config.audience, scope: this.config.scope },
+        this.window,
+      );
+      this.accept(validated, this.config.audience, null);
+      this.emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.window.location.pathname });
+    } catch (error: unknown) {
+      // Not an error the user caused or can fix here: they are simply signed out, and may sign in.
+      this.localStorage?.removeItem(SESSION_HINT);
+      this.emit({ type: 'renewal_failed', error: this.typed(error) });
+    }
   }
 
-  /** UserInfo merged under the ID token's claims, when enabled (OIDC Core §5.3.2: `sub` must match). */
-  private async withUserInfo(tokens: TokenSet): Promise<IdTokenClaims | null> {
-    const claims = tokens.claims ?? null;
-    const endpoint = this.config.loadUserInfo ? (await this.metadata()).userinfo_endpoint : undefined;
-    if (!claims || !endpoint || !tokens.accessToken) return claims;
-    const userInfo = await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, this.fetch);
-    return { ...userInfo, ...claims };
+  private async renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
+    const renew = this.config.silentRenew;
+    const started = this.session();
+    try {
+      if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
+      this.emit({ type: 'renewal_started', audience });
+      await this.tabs.runExclusive(audience, async () => {
+        // Another tab may have renewed while this one waited for the lock: its tokens are already here.
+        if (this.session() !== started) return;
+        const api = this.config.apis.find((entry) => entry.audience === audience);
+        const validated = await authorizeSilently(
+          this.client,
+          this.config,
+          renew,
+          { audience, scope: scope ?? api?.scope ?? this.config.scope, idTokenHint: started?.idToken },
+          this.window,
+        );
+        const before = started?.claims;
+        const after = validated.claims;
+        if (before && after && (before.sub !== after.sub || before.iss !== after.iss)) {
+          // Someone else signed in at the provider meanwhile: never mix two users' tokens in one session.
+          this.endSession('user_switched');
+          this.tabs.publish({ type: 'signed_out' });
+          throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
+        }
+        this.accept(validated, audience, this.session());
+        this.sessionStorage?.removeItem(SIGNED_IN_AT);
+      });
+    } catch (error: unknown) {
+      let typed = this.typed(error);
+      // Only the first renewal after an interactive sign-in can reveal blocked cookies (a later one worked), and
+      // never when the provider shares the app's host name (its cookie is then first-party).
+      const signedInAt = Number(this.sessionStorage?.getItem(SIGNED_IN_AT)) || undefined;
+      const sameHost = new URL(this.config.issuer).hostname === this.window.location.hostname;
+      if (!sameHost && isThirdPartyCookieBlock(typed, { now: this.clock.now(), interactiveSignInAt: signedInAt })) {
+        typed = thirdPartyCookiesBlockedError(typed);
+        this.emit({ type: 'third_party_cookies_blocked', error: typed });
+      }
+      this.fail(typed);
+      this.emit({ type: 'renewal_failed', error: typed });
+      // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
+      if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
+        this.endSession('session_ended');
+      }
+      throw typed;
+    }
   }
 
   /**
    * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to start a new
-   * session (an interactive sign-in replaces whatever was there).
+   * session (an interactive sign-in replaces whatever was there). Shares the result with the app's other tabs.
    */
-  protected accept(
-    tokens: TokenSet,
-    claims: IdTokenClaims | null,
-    audience: string | undefined,
-    previous: Session | null,
-  ): void {
+  private accept({ tokens, claims }: ValidatedResponse, audience: string | undefined, previous: Session | null): void {
     const accessTokens = { ...previous?.accessTokens };
     if (tokens.accessToken && tokens.expiresAt) {
-      accessTokens[audience ?? ''] = {
-        token: tokens.accessToken,
-        expiresAt: tokens.expiresAt,
-        scopes: tokens.scopes,
-      };
+      accessTokens[audience ?? ''] = { token: tokens.accessToken, expiresAt: tokens.expiresAt, scopes: tokens.scopes };
       this.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
     }
     const session: Session = {
@@ -285,101 +336,55 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       claims: claims ?? previous?.claims ?? null,
       accessTokens,
     };
-    this.store.save(session);
-    this.session.set(session);
+    this.adopt(session);
     this.lastError.set(null);
+    this.tabs.publish({ type: 'tokens_updated', audience, tokens: session });
   }
 
-  /** Forgets the session everywhere in this app. */
-  protected endSession(reason: SignOutReason): void {
+  /** Makes `session` the current one and plans its renewal. */
+  private adopt(session: Session): void {
+    this.store.save(session);
+    this.session.set(session);
+    this.localStorage?.setItem(SESSION_HINT, '1');
+    const renew = this.config.silentRenew;
+    const expiresAt = session.accessTokens[this.config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
+    if (renew && renew.automatic && expiresAt) this.scheduler.schedule(expiresAt);
+  }
+
+  private onTabMessage(message: TabSyncMessage<Session>): void {
+    if (message.type === 'signed_out') {
+      this.endSession('other_tab');
+    } else if (!this.session() || this.session()?.claims?.sub === message.tokens.claims?.sub) {
+      // Same user (or none yet): take the other tab's renewal instead of running one of our own.
+      this.adopt(message.tokens);
+    }
+  }
+
+  /** Forgets the session everywhere in this tab. */
+  private endSession(reason: SignOutReason): void {
     const hadSession = this.session() !== null;
+    this.scheduler.cancel();
     this.store.clear();
     this.session.set(null);
+    this.localStorage?.removeItem(SESSION_HINT);
     if (hadSession) this.emit({ type: 'signed_out', reason });
   }
 
-  /**
-   * Picks up a kept session (with `storage: 'session'` or a custom store). Expired access tokens are dropped;
-   * a session with neither a live ID token nor a live access token is dropped.
-   */
-  private loadKeptSession(): void {
-    const kept = this.store.load();
-    if (!kept) return;
-    const now = this.clock.now();
-    const accessTokens = Object.fromEntries(
-      Object.entries(kept.accessTokens).filter(([, token]) => token.expiresAt > now),
-    );
-    const idTokenAlive = !!kept.claims && kept.claims.exp * 1000 > now;
-    if (idTokenAlive || Object.keys(accessTokens).length > 0) {
-      this.session.set({ ...kept, accessTokens });
-    } else {
-      this.store.clear();
-    }
-  }
-
-  protected authorizeUrl(
-    metadata: ProviderMetadata,
-    transaction: Expectation & { state: string },
-    extra: { prompt?: string; extraParams?: Readonly<Record<string, string>>; idTokenHint?: string },
-    redirectUri = this.config.redirectUri,
-  ): string {
-    return buildAuthorizationUrl({
-      authorizationEndpoint: metadata.authorization_endpoint,
-      clientId: this.config.clientId,
-      redirectUri,
-      responseType: transaction.responseType,
-      scope: transaction.scope,
-      state: transaction.state,
-      nonce: transaction.nonce,
-      audience: transaction.audience,
-      ...extra,
-    });
-  }
-
-  /** Provider metadata, fetched once per page load (and again only after a failure). */
-  protected metadata(): Promise<ProviderMetadata> {
-    return (this.metadataPromise ??= this.loadMetadata().catch((error: unknown) => {
-      // Forget the failure so the next attempt (e.g. the user clicking "sign in" again) retries.
-      this.metadataPromise = undefined;
-      throw error;
-    }));
-  }
-
-  private async loadMetadata(): Promise<ProviderMetadata> {
-    const { issuer, endpoints, responseType } = this.config;
-    const explicit = endpoints.authorization && (endpoints.jwks || responseType === 'token');
-    const discovered: ProviderMetadata = explicit
-      ? { issuer, authorization_endpoint: endpoints.authorization as string }
-      : await fetchProviderMetadata(issuer, this.fetch);
-    return {
-      ...discovered,
-      authorization_endpoint: endpoints.authorization ?? discovered.authorization_endpoint,
-      jwks_uri: endpoints.jwks ?? discovered.jwks_uri,
-      end_session_endpoint: endpoints.endSession ?? discovered.end_session_endpoint,
-      userinfo_endpoint: endpoints.userinfo ?? discovered.userinfo_endpoint,
-    };
-  }
-
-  /** The issuer's key set, cached for the page's lifetime (rotation is handled inside the resolver). */
-  private keys(metadata: ProviderMetadata): KeyResolver {
-    if (!metadata.jwks_uri) {
-      throw new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri');
-    }
-    return (this.keyResolver ??= createJwksKeyResolver(metadata.jwks_uri, { fetch: this.fetch, clock: this.clock }));
+  private typed(error: unknown): ImplicitAuthError {
+    return error instanceof ImplicitAuthError
+      ? error
+      : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
   }
 
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
-  protected fail(error: unknown, refusedResponse = false): ImplicitAuthError {
-    const typed =
-      error instanceof ImplicitAuthError
-        ? error
-        : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
+  private fail(error: unknown, refusedResponse = false): ImplicitAuthError {
+    const typed = this.typed(error);
     this.lastError.set(typed);
     if (refusedResponse) this.emit({ type: 'validation_failed', error: typed });
     return typed;
   }
 
-  protected emit(event: ImplicitAuthEvent): void {
+  private emit(event: ImplicitAuthEvent): void {
     this.eventSubject.next(event);
   }
 

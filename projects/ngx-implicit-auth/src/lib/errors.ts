@@ -106,7 +106,7 @@ export function isImplicitAuthError(value: unknown, code?: ImplicitAuthErrorCode
  * "the user must interact" (OIDC Core §3.1.2.6).
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
  */
-export function isInteractionRequired(value: unknown): value is ImplicitAuthError {
+export function isInteractionRequired(value: unknown): boolean {
   return (
     isImplicitAuthError(value, 'provider_error') &&
     (value.error === 'login_required' ||

@@ -1,0 +1,229 @@
+import { TestBed } from '@angular/core/testing';
+import type { ImplicitAuthConfig } from './config';
+import { DefaultImplicitAuthService } from './default-implicit-auth.service';
+import type { ImplicitAuthEvent } from './events';
+import { provideImplicitAuth } from './provide-implicit-auth';
+import { SILENT_CALLBACK_MESSAGE_TYPE } from './renewal/silent-callback-message';
+import { createTestIssuer, type TestIssuer } from './testing';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
+
+type Answer = (request: URLSearchParams) => Promise<string | null>;
+
+/**
+ * Silent renewal through the real hidden-iframe channel: a fake provider watches for the library's iframe,
+ * reads its authorize URL and answers the way `silent-callback.html` does, with a message from the iframe's
+ * window on the app's origin. Every response gets the library's full validation.
+ */
+describe('ImplicitAuthService (silent renewal)', () => {
+  let idp: TestIssuer;
+  let requests: URLSearchParams[];
+  let answer: Answer;
+  let observer: MutationObserver;
+  let redirects: string[];
+
+  beforeAll(async () => {
+    idp = await createTestIssuer({ issuer: 'https://idp.example' });
+  });
+
+  beforeEach(() => {
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    requests = [];
+    redirects = [];
+    answer = (request) => idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+    observer = new MutationObserver((mutations) => {
+      for (const node of mutations.flatMap((m) => [...m.addedNodes])) {
+        if (node instanceof HTMLIFrameElement) void respond(node);
+      }
+    });
+    observer.observe(document.body, { childList: true });
+  });
+
+  afterEach(() => {
+    observer.disconnect();
+    TestBed.resetTestingModule();
+  });
+
+  async function respond(iframe: HTMLIFrameElement): Promise<void> {
+    const request = new URL(iframe.src).searchParams;
+    requests.push(request);
+    const response = await answer(request);
+    if (response === null) return; // a provider that never answers
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        data: { type: SILENT_CALLBACK_MESSAGE_TYPE, response },
+        origin: location.origin,
+        source: iframe.contentWindow,
+      }),
+    );
+  }
+
+  async function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({
+      providers: [
+        provideImplicitAuth({
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          audience: 'https://api.example',
+          apis: [{ url: 'https://api.example/v1' }, { url: 'https://reports.example', audience: 'https://reports' }],
+          silentRenew: { timeoutMs: 200, automatic: false },
+          ...config,
+        }),
+        { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
+        { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
+        { provide: IMPLICIT_AUTH_REDIRECT, useValue: (url: string) => redirects.push(url) },
+      ],
+    });
+    const auth = TestBed.inject(DefaultImplicitAuthService);
+    await auth.whenReady();
+    return auth;
+  }
+
+  /** An interactive sign-in round trip, leaving a signed-in page. */
+  async function signedIn(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+    await (await loadPage(config)).login();
+    const request = new URL(redirects.at(-1)!).searchParams;
+    const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+    history.replaceState(null, '', '/' + fragment);
+    const auth = await loadPage(config);
+    expect(auth.status()).toBe('signed-in');
+    return auth;
+  }
+
+  it('renews with prompt=none, id_token_hint, the audience and a fresh state and nonce', async () => {
+    const auth = await signedIn();
+    const before = auth.currentAccessToken()!.token;
+    await auth.renew();
+    expect(requests).toHaveLength(1);
+    const request = requests[0];
+    expect(request.get('prompt')).toBe('none');
+    expect(request.get('id_token_hint')).toMatch(/^ey/);
+    expect(request.get('audience')).toBe('https://api.example');
+    expect(request.get('redirect_uri')).toBe('http://localhost/silent-callback.html');
+    expect(request.get('state')!.length).toBeGreaterThanOrEqual(22);
+    expect(auth.currentAccessToken()!.token).not.toBe(before);
+    expect(document.querySelector('iframe')).toBeNull();
+  });
+
+  it('shares one renewal among concurrent callers', async () => {
+    const auth = await signedIn();
+    const rejected = auth.currentAccessToken()!.token;
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => auth.getAccessToken({ replacing: rejected })));
+    expect(requests).toHaveLength(1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(rejected);
+  });
+
+  it('gets a token for another audience with that API’s scope, keeping the first one', async () => {
+    const auth = await signedIn();
+    const first = auth.currentAccessToken()!.token;
+    const reports = await auth.getAccessToken({ audience: 'https://reports' });
+    expect(requests[0].get('audience')).toBe('https://reports');
+    expect(reports).not.toBe(first);
+    expect(auth.currentAccessToken()!.token).toBe(first);
+    expect(auth.currentAccessToken({ audience: 'https://reports' })!.token).toBe(reports);
+  });
+
+  it('signs out cleanly on login_required and starts no retry', async () => {
+    const auth = await signedIn();
+    await auth.renew(); // cookies work: a later login_required means the provider session really ended
+    const events: ImplicitAuthEvent[] = [];
+    auth.events.subscribe((event) => events.push(event));
+    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'provider_error', error: 'login_required' });
+    expect(auth.status()).toBe('signed-out');
+    expect(auth.error()?.error).toBe('login_required');
+    expect(events.map((e) => e.type)).toContain('signed_out');
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('reports blocked third-party cookies when the first renewal after sign-in needs login', async () => {
+    const auth = await signedIn();
+    const events: ImplicitAuthEvent[] = [];
+    auth.events.subscribe((event) => events.push(event));
+    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'third_party_cookies_blocked', error: 'login_required' });
+    expect(events.map((e) => e.type)).toContain('third_party_cookies_blocked');
+    expect(auth.status()).toBe('signed-out');
+    // No loop: nothing retries by itself.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requests).toHaveLength(1);
+  });
+
+  it('treats a renewal for another user as a user switch: session cleared, nothing adopted', async () => {
+    const auth = await signedIn();
+    answer = (request) =>
+      idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { sub: 'mallory' },
+      });
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'user_switched' });
+    expect(auth.status()).toBe('signed-out');
+    expect(auth.currentAccessToken()).toBeNull();
+  });
+
+  it('refuses a renewal response that fails validation and keeps the current tokens', async () => {
+    const auth = await signedIn();
+    const kept = auth.currentAccessToken()!.token;
+    answer = (request) => idp.authorizationResponse({ state: request.get('state')!, nonce: 'replayed-nonce' });
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'nonce_mismatch' });
+    expect(auth.status()).toBe('signed-in');
+    expect(auth.currentAccessToken()!.token).toBe(kept);
+  });
+
+  it('times out when the provider never answers, removing the iframe', async () => {
+    const auth = await signedIn();
+    answer = async () => null;
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'timeout' });
+    expect(document.querySelector('iframe')).toBeNull();
+    expect(auth.error()?.code).toBe('timeout');
+  });
+
+  it('restores the session silently on reload when this browser had one', async () => {
+    await signedIn();
+    history.replaceState(null, '', '/profile');
+    const reloaded = await loadPage();
+    expect(reloaded.status()).toBe('signed-in');
+    expect(reloaded.currentAccessToken()).not.toBeNull();
+    expect(requests.at(-1)!.get('prompt')).toBe('none');
+  });
+
+  it('does not probe the provider on a first visit, and a failed restore is no error', async () => {
+    const first = await loadPage();
+    expect(first.status()).toBe('signed-out');
+    expect(requests).toHaveLength(0);
+
+    await signedIn();
+    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    const reloaded = await loadPage();
+    expect(reloaded.status()).toBe('signed-out');
+    expect(reloaded.error()).toBeNull();
+    // The hint is gone: the next load does not probe again.
+    await loadPage();
+    expect(requests).toHaveLength(1);
+  });
+
+  it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {
+    const auth = await signedIn();
+    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.clientId}`);
+    const message = (data: object) => otherTab.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', ...data });
+    const renewed = {
+      idToken: 'x',
+      claims: { ...auth.claims()! },
+      accessTokens: {
+        'https://api.example': { token: 'from-other-tab', expiresAt: idp.clock.now() + 3600_000, scopes: [] },
+      },
+    };
+    message({ type: 'tokens_updated', audience: 'https://api.example', tokens: renewed });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
+    message({ type: 'signed_out' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(auth.status()).toBe('signed-out');
+    otherTab.close();
+  });
+});

@@ -1,0 +1,62 @@
+import type { ResolvedImplicitAuthConfig, SilentRenewConfig } from '../config';
+import { ImplicitAuthError } from '../errors';
+import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
+import { generateRandomToken } from '../protocol/random';
+import type { Expectation, ProviderClient, ValidatedResponse } from '../provider-client';
+import { requestInHiddenIframe } from './silent-request';
+
+export interface SilentAuthorizeRequest {
+  readonly audience: string | undefined;
+  readonly scope: string;
+  /** The current ID token, sent as `id_token_hint` so the provider renews for the same user. */
+  readonly idTokenHint?: string;
+}
+
+/**
+ * One silent authorization: a hidden iframe asks the provider with `prompt=none`, a fresh `state` and `nonce`,
+ * and the response gets the full validation of an interactive sign-in. Stores nothing.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (§3.1.2.1, `prompt=none`)
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6, `login_required` & co.)
+ */
+export async function authorizeSilently(
+  client: ProviderClient,
+  config: ResolvedImplicitAuthConfig,
+  renew: Required<SilentRenewConfig>,
+  request: SilentAuthorizeRequest,
+  window: Window,
+): Promise<ValidatedResponse> {
+  const metadata = await client.metadata();
+  const expected: Expectation = {
+    state: generateRandomToken(),
+    nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
+    responseType: config.responseType,
+    scope: request.scope,
+    audience: request.audience,
+  };
+  const url = client.authorizeUrl(
+    metadata,
+    expected,
+    {
+      prompt: 'none',
+      idTokenHint: request.idTokenHint,
+      responseMode: renew.webMessage ? 'web_message' : undefined,
+      extraParams: config.authorizeParams,
+    },
+    renew.redirectUri,
+  );
+  const encoded = await requestInHiddenIframe(url, {
+    expectedState: expected.state,
+    timeoutMs: renew.timeoutMs,
+    window,
+    mode: renew.webMessage ? 'web_message' : 'fragment',
+    providerOrigin: new URL(metadata.authorization_endpoint).origin,
+  });
+  const response = parseAuthorizationResponse(encoded);
+  // The iframe channel already matched the state; checked again here so this step stands on its own.
+  if (response.state !== expected.state) {
+    throw new ImplicitAuthError('state_mismatch', 'The renewal response does not match its request');
+  }
+  if (response.error) throw providerError(response);
+  return client.validate(response, expected);
+}
