@@ -161,9 +161,9 @@ function checkUrl(field: string, value: unknown, opts: { httpsUnlessLoopback: bo
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(field, 'must be an http(s) URL');
   if (opts.httpsUnlessLoopback && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    fail(field, 'must use https (plain http is only accepted for loopback hosts)');
+    fail(field, 'must be https (http only on loopback)');
   }
-  if (url.username || url.password) fail(field, 'must not contain credentials');
+  if (url.username || url.password) fail(field, 'must hold no credentials');
   return url;
 }
 
@@ -185,12 +185,12 @@ function checkPositive(field: string, value: unknown, fallback: number, max = Nu
 export function resolveConfig(config: ImplicitAuthConfig, origin: string): ResolvedImplicitAuthConfig {
   if (config === null || typeof config !== 'object') fail('', 'must be an object');
   const issuerUrl = checkUrl('issuer', config.issuer, { httpsUnlessLoopback: true });
-  if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must not contain a query or fragment (OIDC Discovery §2)');
+  if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
   if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
 
   const redirectUri = config.redirectUri ?? `${origin}/`;
   const redirect = checkUrl('redirectUri', redirectUri, { httpsUnlessLoopback: true });
-  if (redirect.hash) fail('redirectUri', 'must not contain a fragment (RFC 6749 §3.1.2)');
+  if (redirect.hash) fail('redirectUri', 'must have no fragment');
 
   const responseType = config.responseType ?? 'id_token token';
   if (!['id_token token', 'id_token', 'token'].includes(responseType)) {
@@ -201,14 +201,14 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
   if (responseType !== 'token' && !scope.split(' ').includes('openid')) scope = `openid ${scope}`.trim();
 
   if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
-    fail('audience', 'must be a non-empty string when set');
+    fail('audience', 'must be a non-empty string');
   }
 
   const algorithms = config.algorithms ?? ['RS256'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
   for (const alg of algorithms) {
     if (!ID_TOKEN_SIGNING_ALGORITHMS.includes(alg)) {
-      fail('algorithms', `contains '${String(alg)}': only asymmetric algorithms are accepted (never none or HS*)`);
+      fail('algorithms', `has '${String(alg)}': only asymmetric ones are accepted`);
     }
   }
 
@@ -218,7 +218,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     storage !== 'session' &&
     !(typeof storage === 'object' && storage !== null && typeof storage.get === 'function')
   ) {
-    fail('storage', "must be 'memory', 'session' or an object with get/set/remove");
+    fail('storage', "must be 'memory', 'session' or a TokenStore");
   }
 
   const endpoints = config.endpoints ?? {};
@@ -233,8 +233,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
 
   const authorizeParams = config.authorizeParams ?? {};
   for (const [name, value] of Object.entries(authorizeParams)) {
-    if (RESERVED_PARAMS.includes(name))
-      fail(`authorizeParams.${name}`, 'is set by the library and cannot be overridden');
+    if (RESERVED_PARAMS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
     if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
   }
 
@@ -242,10 +241,11 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
   if (!Array.isArray(apis)) fail('apis', 'must be an array');
   apis.forEach((api, i) => {
     const url = checkUrl(`apis[${i}].url`, api?.url, { httpsUnlessLoopback: true });
-    if (url.search || url.hash) fail(`apis[${i}].url`, 'must not contain a query or fragment');
-    if (responseType === 'id_token')
-      fail(`apis[${i}]`, "needs an access token, which responseType 'id_token' never gets");
+    if (url.search || url.hash) fail(`apis[${i}].url`, 'must have no query or fragment');
   });
+  if (apis.length && responseType === 'id_token') {
+    fail('apis', "needs an access token: not with responseType 'id_token'");
+  }
 
   const renew = config.silentRenew;
   let silentRenew: Required<SilentRenewConfig> | false = false;

@@ -1,7 +1,7 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy, signal } from '@angular/core';
-import { toObservable } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
-import { Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
+import type { SilentRenewConfig } from './config';
 import { ImplicitAuthError, isInteractionRequired } from './errors';
 import type { ImplicitAuthEvent, SignOutReason } from './events';
 import {
@@ -18,7 +18,6 @@ import { generateRandomToken } from './protocol/random';
 import { toSafeReturnUrl } from './protocol/return-url';
 import { ProviderClient, type ValidatedResponse } from './provider-client';
 import { createRenewalScheduler } from './renewal/renewal-scheduler';
-import { authorizeSilently } from './renewal/silent-authorize';
 import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
 import { isThirdPartyCookieBlock, thirdPartyCookiesBlockedError } from './renewal/third-party-cookies';
@@ -47,45 +46,47 @@ function storageOf(window: Window | null, kind: 'sessionStorage' | 'localStorage
  */
 @Injectable()
 export class DefaultImplicitAuthService extends ImplicitAuthService implements OnDestroy {
-  private readonly config = inject(IMPLICIT_AUTH_CONFIG);
-  private readonly clock = inject(IMPLICIT_AUTH_CLOCK);
-  private readonly redirect = inject(IMPLICIT_AUTH_REDIRECT);
-  private readonly client = inject(ProviderClient);
-  private readonly router = inject(Router, { optional: true });
-  private readonly window = inject(DOCUMENT).defaultView as Window;
-  private readonly sessionStorage = storageOf(this.window, 'sessionStorage');
-  private readonly localStorage = storageOf(this.window, 'localStorage');
-  private readonly transactions = createTransactionStore(this.sessionStorage);
-  private readonly store = createSessionStore(this.config.storage, this.sessionStorage);
-  private readonly flight = createSingleFlight<string, void>();
-  private readonly tabs = createTabSync<Session>({
-    name: `ngx-implicit-auth:${this.config.clientId}`,
+  readonly #config = inject(IMPLICIT_AUTH_CONFIG);
+  readonly #clock = inject(IMPLICIT_AUTH_CLOCK);
+  readonly #redirect = inject(IMPLICIT_AUTH_REDIRECT);
+  readonly #client = inject(ProviderClient);
+  readonly #router = inject(Router, { optional: true });
+  readonly #window = inject(DOCUMENT).defaultView as Window;
+  readonly #sessionStorage = storageOf(this.#window, 'sessionStorage');
+  readonly #localStorage = storageOf(this.#window, 'localStorage');
+  readonly #transactions = createTransactionStore(this.#sessionStorage);
+  readonly #store = createSessionStore(this.#config.storage, this.#sessionStorage);
+  readonly #flight = createSingleFlight<string, void>();
+  readonly #tabs = createTabSync<Session>({
+    name: `ngx-implicit-auth:${this.#config.clientId}`,
     isTokens: isSession,
   });
-  private readonly scheduler = createRenewalScheduler(() => this.renew().catch(() => undefined), {
-    clock: this.clock,
-    window: this.window,
-    marginMs: this.config.silentRenew ? this.config.silentRenew.marginSeconds * 1000 : 0,
+  readonly #scheduler = createRenewalScheduler(() => this.renew().catch(() => undefined), {
+    clock: this.#clock,
+    window: this.#window,
+    marginMs: this.#config.silentRenew ? this.#config.silentRenew.marginSeconds * 1000 : 0,
   });
 
-  private readonly session = signal<Session | null>(null);
-  private readonly started = signal(false);
-  private readonly lastError = signal<ImplicitAuthError | null>(null);
-  private readonly eventSubject = new Subject<ImplicitAuthEvent>();
-  private readonly stopListening = this.tabs.onMessage((message) => this.onTabMessage(message));
-  private redirecting = false;
-  private readyPromise: Promise<void> = Promise.resolve();
+  readonly #session = signal<Session | null>(null);
+  readonly #started = signal(false);
+  readonly #lastError = signal<ImplicitAuthError | null>(null);
+  readonly #eventSubject = new Subject<ImplicitAuthEvent>();
+  /** Ticks after every change of `#session`, `#started` or `#lastError`, for the observable mirrors. */
+  readonly #changed = new BehaviorSubject<void>(undefined);
+  readonly #stopListening = this.#tabs.onMessage((message) => this.#onTabMessage(message));
+  #redirecting = false;
+  #readyPromise: Promise<void> = Promise.resolve();
 
   override readonly status = computed<AuthStatus>(() =>
-    !this.started() ? 'loading' : this.session() ? 'signed-in' : 'signed-out',
+    !this.#started() ? 'loading' : this.#session() ? 'signed-in' : 'signed-out',
   );
   override readonly isAuthenticated = computed(() => this.status() === 'signed-in');
-  override readonly claims = computed(() => this.session()?.claims ?? null);
-  override readonly error = this.lastError.asReadonly();
-  override readonly isAuthenticated$ = toObservable(this.isAuthenticated);
-  override readonly claims$ = toObservable(this.claims);
-  override readonly error$ = toObservable(this.error);
-  override readonly events = this.eventSubject.asObservable();
+  override readonly claims = computed(() => this.#session()?.claims ?? null);
+  override readonly error = this.#lastError.asReadonly();
+  override readonly isAuthenticated$ = this.#observe(this.isAuthenticated);
+  override readonly claims$ = this.#observe(this.claims);
+  override readonly error$ = this.#observe(this.error);
+  override readonly events = this.#eventSubject.asObservable();
 
   /**
    * Runs at start-up, before the router's first navigation (an app initializer). Synchronously takes an
@@ -94,46 +95,47 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
    * `loading` until done.
    */
   start(): void {
-    const { location } = this.window;
+    const { location } = this.#window;
     const fragment = location.hash;
     // The kept session first: a refused callback must leave it exactly as it was.
-    const kept = this.store.load(this.clock.now());
-    if (kept) this.adopt(kept);
+    const kept = this.#store.load(this.#clock.now());
+    if (kept) this.#adopt(kept);
     let work: Promise<unknown>;
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
       const state = new URLSearchParams(fragment.slice(1)).getAll('state');
-      const pending = state.length === 1 ? this.transactions.peek(state[0]) : null;
-      this.replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
-      work = this.processCallback(fragment);
-    } else if (!this.session() && this.config.silentRenew && this.config.silentRenew.restoreSession) {
-      work = this.localStorage?.getItem(SESSION_HINT) ? this.restoreSilently() : Promise.resolve();
+      const pending = state.length === 1 ? this.#transactions.peek(state[0]) : null;
+      this.#replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
+      work = this.#processCallback(fragment);
+    } else if (!this.#session() && this.#config.silentRenew && this.#config.silentRenew.restoreSession) {
+      work = this.#localStorage?.getItem(SESSION_HINT) ? this.#restoreSilently() : Promise.resolve();
     } else {
       work = Promise.resolve();
     }
-    this.readyPromise = work.then(
-      () => this.started.set(true),
-      // Start-up failures are already in `error` and `events`; start-up itself must always finish.
-      () => this.started.set(true),
-    );
+    const done = () => {
+      this.#started.set(true);
+      this.#changed.next();
+    };
+    // Start-up failures are already in `error` and `events`; start-up itself must always finish.
+    this.#readyPromise = work.then(done, done);
   }
 
   override whenReady(): Promise<void> {
-    return this.readyPromise;
+    return this.#readyPromise;
   }
 
   override async login(options: LoginOptions = {}): Promise<void> {
     // One redirect at a time: a guard and an interceptor asking together must not start two sign-ins.
-    if (this.redirecting) return;
+    if (this.#redirecting) return;
     try {
-      const { location } = this.window;
+      const { location } = this.#window;
       const returnUrl = toSafeReturnUrl(
         options.returnUrl ?? location.pathname + location.search + location.hash,
         location.origin,
       );
-      const { config } = this;
-      const metadata = await this.client.metadata();
-      const now = this.clock.now();
+      const config = this.#config;
+      const metadata = await this.#client.metadata();
+      const now = this.#clock.now();
       const transaction: PendingTransaction = {
         state: generateRandomToken(),
         nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
@@ -143,42 +145,42 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         audience: options.audience ?? config.audience,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
-      const url = this.client.authorizeUrl(metadata, transaction, {
+      const url = this.#client.authorizeUrl(metadata, transaction, {
         prompt: options.prompt,
         extraParams: { ...config.authorizeParams, ...options.authorizeParams },
       });
-      this.transactions.prune(now);
-      this.transactions.save(transaction);
-      this.redirecting = true;
-      this.emit({ type: 'login_started', returnUrl });
-      this.redirect(url);
+      this.#transactions.prune(now);
+      this.#transactions.save(transaction);
+      this.#redirecting = true;
+      this.#emit({ type: 'login_started', returnUrl });
+      this.#redirect(url);
     } catch (error: unknown) {
-      throw this.fail(error);
+      throw this.#fail(error);
     }
   }
 
   override async handleCallback(fragment?: string): Promise<boolean> {
-    const encoded = fragment ?? this.window.location.hash;
+    const encoded = fragment ?? this.#window.location.hash;
     if (!isAuthorizationResponse(encoded)) return false;
-    if (fragment === undefined) this.replaceUrl(this.window.location.pathname + this.window.location.search);
-    const returnUrl = await this.processCallback(encoded);
-    if (this.router?.navigated) await this.router.navigateByUrl(returnUrl);
+    if (fragment === undefined) this.#replaceUrl(this.#window.location.pathname + this.#window.location.search);
+    const returnUrl = await this.#processCallback(encoded);
+    if (this.#router?.navigated) await this.#router.navigateByUrl(returnUrl);
     return true;
   }
 
   override async logout(options: LogoutOptions = {}): Promise<void> {
-    const idToken = this.session()?.idToken;
-    this.endSession('logout');
-    this.tabs.publish({ type: 'signed_out' });
-    const { logout, issuer, clientId } = this.config;
+    const idToken = this.#session()?.idToken;
+    this.#endSession('logout');
+    this.#tabs.publish({ type: 'signed_out' });
+    const { logout, issuer, clientId } = this.#config;
     if (options.localOnly || logout.style === 'local') return;
     let endSessionEndpoint: string | undefined;
     if (logout.style === 'oidc') {
-      endSessionEndpoint = (await this.client.metadata().catch(() => undefined))?.end_session_endpoint;
+      endSessionEndpoint = (await this.#client.metadata().catch(() => undefined))?.end_session_endpoint;
       // Without RP-initiated logout (or a reachable provider) the provider session cannot be ended from here.
       if (!endSessionEndpoint) return;
     }
-    this.redirect(
+    this.#redirect(
       buildLogoutUrl({
         style: logout.style,
         endSessionEndpoint,
@@ -191,20 +193,20 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   override currentAccessToken(options: Pick<AccessTokenOptions, 'audience'> = {}): AccessTokenInfo | null {
-    const audience = options.audience ?? this.config.audience;
-    const kept = this.session()?.accessTokens[audience ?? ''];
+    const audience = options.audience ?? this.#config.audience;
+    const kept = this.#session()?.accessTokens[audience ?? ''];
     // A token within the clock-skew margin of its expiry would likely be refused on arrival: never hand it out.
-    return kept && kept.expiresAt - this.config.clockSkewSeconds * 1000 > this.clock.now()
+    return kept && kept.expiresAt - this.#config.clockSkewSeconds * 1000 > this.#clock.now()
       ? { token: kept.token, audience, scopes: kept.scopes, expiresAt: kept.expiresAt }
       : null;
   }
 
   override async getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
-    await this.readyPromise;
+    await this.#readyPromise;
     const kept = this.currentAccessToken(options)?.token;
     if (kept && kept !== options.replacing) return kept;
     // Signed out: nothing to renew silently; signing in is the app's (or the guard's) decision, never ours.
-    if (!this.session()) throw new ImplicitAuthError('not_authenticated', 'Not signed in');
+    if (!this.#session()) throw new ImplicitAuthError('not_authenticated', 'Not signed in');
     await this.renew(options);
     const renewed = this.currentAccessToken(options)?.token;
     if (!renewed || renewed === options.replacing) {
@@ -214,108 +216,118 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   override renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {
-    const audience = options.audience ?? this.config.audience;
+    const audience = options.audience ?? this.#config.audience;
     // Concurrent callers (guard, interceptor, timer) share one renewal per audience.
-    return this.flight(audience ?? '', () => this.renewNow(audience, options.scope));
+    return this.#flight(audience ?? '', () => this.#renewNow(audience, options.scope));
+  }
+
+  /** A signal as an observable that replays its current value (without `effect`, which costs bundle size). */
+  #observe<T>(read: () => T): Observable<T> {
+    return this.#changed.pipe(map(read), distinctUntilChanged());
   }
 
   ngOnDestroy(): void {
-    this.scheduler.dispose();
-    this.stopListening();
-    this.tabs.close();
-    this.eventSubject.complete();
+    this.#scheduler.dispose();
+    this.#stopListening();
+    this.#tabs.close();
+    this.#eventSubject.complete();
+    this.#changed.complete();
   }
 
   // ---------------------------------------------------------------------------------------------
 
   /** Validates a callback and, only when every check passed, replaces the session. Returns the return URL. */
-  private async processCallback(encoded: string): Promise<string> {
+  async #processCallback(encoded: string): Promise<string> {
     try {
       const response = parseAuthorizationResponse(encoded);
       // A `state` is used once: taking it now means a replayed response is refused whatever happens next.
-      const transaction = response.state ? this.transactions.take(response.state) : null;
+      const transaction = response.state ? this.#transactions.take(response.state) : null;
       if (!transaction) {
         // Unsolicited, replayed, or from another browser: a login-CSRF or injection attempt (RFC 9700 §4.7).
         throw new ImplicitAuthError('state_mismatch', 'No pending sign-in matches this response');
       }
-      if (transaction.expiresAt <= this.clock.now()) {
+      if (transaction.expiresAt <= this.#clock.now()) {
         throw new ImplicitAuthError('transaction_expired', 'The sign-in took too long; start again');
       }
       // Only now that the state matched is the provider's error trusted enough to show (RFC 6749 §4.2.2.1).
       if (response.error) throw providerError(response);
-      const validated = await this.client.validate(response, transaction);
-      this.accept(validated, transaction.audience, null);
-      this.sessionStorage?.setItem(SIGNED_IN_AT, String(this.clock.now()));
-      this.emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
+      const validated = await this.#client.validate(response, transaction);
+      this.#accept(validated, transaction.audience, null);
+      this.#sessionStorage?.setItem(SIGNED_IN_AT, String(this.#clock.now()));
+      this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
       return transaction.returnUrl;
     } catch (error: unknown) {
-      throw this.fail(error, true);
+      throw this.#fail(error, true);
     }
   }
 
   /** Session restore on reload: a quiet silent sign-in (a `login_required` here just means "signed out"). */
-  private async restoreSilently(): Promise<void> {
+  async #restoreSilently(): Promise<void> {
     try {
-      const renew = this.config.silentRenew as Exclude<typeof this.config.silentRenew, false>;
-      const validated = await authorizeSilently(
-        this.client,
-        this.config,
+      const renew = this.#config.silentRenew as Required<SilentRenewConfig>;
+      const validated = await (
+        await this.#client.onDemand()
+      ).authorizeSilently(
+        this.#client,
+        this.#config,
         renew,
-        { audience: this.config.audience, scope: this.config.scope },
-        this.window,
+        { audience: this.#config.audience, scope: this.#config.scope },
+        this.#window,
       );
-      this.accept(validated, this.config.audience, null);
-      this.emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.window.location.pathname });
+      this.#accept(validated, this.#config.audience, null);
+      this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
       // Not an error the user caused or can fix here: they are simply signed out, and may sign in.
-      this.localStorage?.removeItem(SESSION_HINT);
-      this.emit({ type: 'renewal_failed', error: this.typed(error) });
+      this.#localStorage?.removeItem(SESSION_HINT);
+      this.#emit({ type: 'renewal_failed', error: this.#typed(error) });
     }
   }
 
-  private async renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
-    const renew = this.config.silentRenew;
-    const started = this.session();
+  async #renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
+    const renew = this.#config.silentRenew;
+    const started = this.#session();
     try {
       if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
-      this.emit({ type: 'renewal_started', audience });
-      await this.tabs.runExclusive(audience, async () => {
+      this.#emit({ type: 'renewal_started', audience });
+      await this.#tabs.runExclusive(audience, async () => {
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.
-        if (this.session() !== started) return;
-        const api = this.config.apis.find((entry) => entry.audience === audience);
-        const validated = await authorizeSilently(
-          this.client,
-          this.config,
+        if (this.#session() !== started) return;
+        const api = this.#config.apis.find((entry) => entry.audience === audience);
+        const validated = await (
+          await this.#client.onDemand()
+        ).authorizeSilently(
+          this.#client,
+          this.#config,
           renew,
-          { audience, scope: scope ?? api?.scope ?? this.config.scope, idTokenHint: started?.idToken },
-          this.window,
+          { audience, scope: scope ?? api?.scope ?? this.#config.scope, idTokenHint: started?.idToken },
+          this.#window,
         );
         const before = started?.claims;
         const after = validated.claims;
         if (before && after && (before.sub !== after.sub || before.iss !== after.iss)) {
           // Someone else signed in at the provider meanwhile: never mix two users' tokens in one session.
-          this.endSession('user_switched');
-          this.tabs.publish({ type: 'signed_out' });
+          this.#endSession('user_switched');
+          this.#tabs.publish({ type: 'signed_out' });
           throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
         }
-        this.accept(validated, audience, this.session());
-        this.sessionStorage?.removeItem(SIGNED_IN_AT);
+        this.#accept(validated, audience, this.#session());
+        this.#sessionStorage?.removeItem(SIGNED_IN_AT);
       });
     } catch (error: unknown) {
-      let typed = this.typed(error);
+      let typed = this.#typed(error);
       // Only the first renewal after an interactive sign-in can reveal blocked cookies (a later one worked), and
       // never when the provider shares the app's host name (its cookie is then first-party).
-      const signedInAt = Number(this.sessionStorage?.getItem(SIGNED_IN_AT)) || undefined;
-      const sameHost = new URL(this.config.issuer).hostname === this.window.location.hostname;
-      if (!sameHost && isThirdPartyCookieBlock(typed, { now: this.clock.now(), interactiveSignInAt: signedInAt })) {
+      const signedInAt = Number(this.#sessionStorage?.getItem(SIGNED_IN_AT)) || undefined;
+      const sameHost = new URL(this.#config.issuer).hostname === this.#window.location.hostname;
+      if (!sameHost && isThirdPartyCookieBlock(typed, { now: this.#clock.now(), interactiveSignInAt: signedInAt })) {
         typed = thirdPartyCookiesBlockedError(typed);
-        this.emit({ type: 'third_party_cookies_blocked', error: typed });
+        this.#emit({ type: 'third_party_cookies_blocked', error: typed });
       }
-      this.fail(typed);
-      this.emit({ type: 'renewal_failed', error: typed });
+      this.#fail(typed);
+      this.#emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
       if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
-        this.endSession('session_ended');
+        this.#endSession('session_ended');
       }
       throw typed;
     }
@@ -325,70 +337,74 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
    * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to start a new
    * session (an interactive sign-in replaces whatever was there). Shares the result with the app's other tabs.
    */
-  private accept({ tokens, claims }: ValidatedResponse, audience: string | undefined, previous: Session | null): void {
+  #accept({ tokens, claims }: ValidatedResponse, audience: string | undefined, previous: Session | null): void {
     const accessTokens = { ...previous?.accessTokens };
     if (tokens.accessToken && tokens.expiresAt) {
       accessTokens[audience ?? ''] = { token: tokens.accessToken, expiresAt: tokens.expiresAt, scopes: tokens.scopes };
-      this.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
+      this.#emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
     }
     const session: Session = {
       idToken: tokens.idToken ?? previous?.idToken,
       claims: claims ?? previous?.claims ?? null,
       accessTokens,
     };
-    this.adopt(session);
-    this.lastError.set(null);
-    this.tabs.publish({ type: 'tokens_updated', audience, tokens: session });
+    this.#adopt(session);
+    this.#lastError.set(null);
+    this.#changed.next();
+    this.#tabs.publish({ type: 'tokens_updated', audience, tokens: session });
   }
 
   /** Makes `session` the current one and plans its renewal. */
-  private adopt(session: Session): void {
-    this.store.save(session);
-    this.session.set(session);
-    this.localStorage?.setItem(SESSION_HINT, '1');
-    const renew = this.config.silentRenew;
-    const expiresAt = session.accessTokens[this.config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
-    if (renew && renew.automatic && expiresAt) this.scheduler.schedule(expiresAt);
+  #adopt(session: Session): void {
+    this.#store.save(session);
+    this.#session.set(session);
+    this.#changed.next();
+    this.#localStorage?.setItem(SESSION_HINT, '1');
+    const renew = this.#config.silentRenew;
+    const expiresAt = session.accessTokens[this.#config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
+    if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
-  private onTabMessage(message: TabSyncMessage<Session>): void {
+  #onTabMessage(message: TabSyncMessage<Session>): void {
     if (message.type === 'signed_out') {
-      this.endSession('other_tab');
-    } else if (!this.session() || this.session()?.claims?.sub === message.tokens.claims?.sub) {
+      this.#endSession('other_tab');
+    } else if (!this.#session() || this.#session()?.claims?.sub === message.tokens.claims?.sub) {
       // Same user (or none yet): take the other tab's renewal instead of running one of our own.
-      this.adopt(message.tokens);
+      this.#adopt(message.tokens);
     }
   }
 
   /** Forgets the session everywhere in this tab. */
-  private endSession(reason: SignOutReason): void {
-    const hadSession = this.session() !== null;
-    this.scheduler.cancel();
-    this.store.clear();
-    this.session.set(null);
-    this.localStorage?.removeItem(SESSION_HINT);
-    if (hadSession) this.emit({ type: 'signed_out', reason });
+  #endSession(reason: SignOutReason): void {
+    const hadSession = this.#session() !== null;
+    this.#scheduler.cancel();
+    this.#store.clear();
+    this.#session.set(null);
+    this.#changed.next();
+    this.#localStorage?.removeItem(SESSION_HINT);
+    if (hadSession) this.#emit({ type: 'signed_out', reason });
   }
 
-  private typed(error: unknown): ImplicitAuthError {
+  #typed(error: unknown): ImplicitAuthError {
     return error instanceof ImplicitAuthError
       ? error
       : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
   }
 
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
-  private fail(error: unknown, refusedResponse = false): ImplicitAuthError {
-    const typed = this.typed(error);
-    this.lastError.set(typed);
-    if (refusedResponse) this.emit({ type: 'validation_failed', error: typed });
+  #fail(error: unknown, refusedResponse = false): ImplicitAuthError {
+    const typed = this.#typed(error);
+    this.#lastError.set(typed);
+    this.#changed.next();
+    if (refusedResponse) this.#emit({ type: 'validation_failed', error: typed });
     return typed;
   }
 
-  private emit(event: ImplicitAuthEvent): void {
-    this.eventSubject.next(event);
+  #emit(event: ImplicitAuthEvent): void {
+    this.#eventSubject.next(event);
   }
 
-  private replaceUrl(url: string): void {
-    this.window.history.replaceState(this.window.history.state, '', url);
+  #replaceUrl(url: string): void {
+    this.#window.history.replaceState(this.#window.history.state, '', url);
   }
 }

@@ -2,14 +2,9 @@ import { inject, Injectable } from '@angular/core';
 import type { IdTokenClaims } from './claims';
 import { ImplicitAuthError } from './errors';
 import { type AuthorizationRequest, buildAuthorizationUrl } from './protocol/authorization-request';
-import {
-  type AuthorizationResponse,
-  type TokenSet,
-  validateAuthorizationResponse,
-} from './protocol/authorization-response';
+import type { AuthorizationResponse, TokenSet } from './protocol/authorization-response';
 import { fetchProviderMetadata, type ProviderMetadata } from './protocol/discovery';
-import { createJwksKeyResolver, type KeyResolver } from './protocol/jwks';
-import { fetchUserInfo } from './protocol/userinfo';
+import type { KeyResolver } from './protocol/jwks';
 import type { PendingTransaction } from './storage/transaction-store';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
 
@@ -29,17 +24,30 @@ export interface ValidatedResponse {
  */
 @Injectable()
 export class ProviderClient {
-  private readonly config = inject(IMPLICIT_AUTH_CONFIG);
-  private readonly clock = inject(IMPLICIT_AUTH_CLOCK);
-  private readonly fetch = inject(IMPLICIT_AUTH_FETCH);
-  private metadataPromise?: Promise<ProviderMetadata>;
-  private keyResolver?: KeyResolver;
+  readonly #config = inject(IMPLICIT_AUTH_CONFIG);
+  readonly #clock = inject(IMPLICIT_AUTH_CLOCK);
+  readonly #fetch = inject(IMPLICIT_AUTH_FETCH);
+  #metadataPromise?: Promise<ProviderMetadata>;
+  #keyResolver?: KeyResolver;
+  #onDemandModule?: Promise<typeof import('./on-demand')>;
+
+  /**
+   * The response-handling code (`on-demand.ts`), loaded on first use and kept for the page's lifetime. Started
+   * early where a response is expected, so the download overlaps the provider round trip.
+   */
+  onDemand(): Promise<typeof import('./on-demand')> {
+    return (this.#onDemandModule ??= import('./on-demand').catch((error: unknown) => {
+      // A failed chunk download (offline, new deployment) must not stick: the next response tries again.
+      this.#onDemandModule = undefined;
+      throw new ImplicitAuthError('invalid_response', 'Could not load the response-handling code', { cause: error });
+    }));
+  }
 
   /** Provider metadata, fetched once per page load (and again only after a failure). */
   metadata(): Promise<ProviderMetadata> {
-    return (this.metadataPromise ??= this.loadMetadata().catch((error: unknown) => {
+    return (this.#metadataPromise ??= this.#loadMetadata().catch((error: unknown) => {
       // Forget the failure so the next attempt (e.g. the user clicking "sign in" again) retries.
-      this.metadataPromise = undefined;
+      this.#metadataPromise = undefined;
       throw error;
     }));
   }
@@ -49,11 +57,11 @@ export class ProviderClient {
     metadata: ProviderMetadata,
     expected: Expectation,
     extra: Pick<AuthorizationRequest, 'prompt' | 'idTokenHint' | 'responseMode' | 'extraParams'>,
-    redirectUri = this.config.redirectUri,
+    redirectUri = this.#config.redirectUri,
   ): string {
     return buildAuthorizationUrl({
       authorizationEndpoint: metadata.authorization_endpoint,
-      clientId: this.config.clientId,
+      clientId: this.#config.clientId,
       redirectUri,
       responseType: expected.responseType,
       scope: expected.scope,
@@ -69,9 +77,10 @@ export class ProviderClient {
    * (OIDC Core §5.3.2: its `sub` must equal the ID token's). Stores nothing.
    */
   async validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse> {
-    const metadata = await this.metadata();
-    const { config } = this;
-    const tokens = await validateAuthorizationResponse(response, {
+    const [metadata, validator] = await Promise.all([this.metadata(), this.onDemand()]);
+    const config = this.#config;
+    const keys = this.#keys(metadata, validator.createJwksKeyResolver);
+    const tokens = await validator.validateAuthorizationResponse(response, {
       issuer: config.issuer,
       clientId: config.clientId,
       responseType: expected.responseType,
@@ -79,24 +88,24 @@ export class ProviderClient {
       nonce: expected.nonce,
       algorithms: config.algorithms,
       clockSkewSeconds: config.clockSkewSeconds,
-      clock: this.clock,
+      clock: this.#clock,
       requireIssParameter: metadata.authorization_response_iss_parameter_supported === true,
-      getKey: (header) => this.keys(metadata)(header),
+      getKey: (header) => keys(header),
     });
     let claims = tokens.claims ?? null;
     const endpoint = config.loadUserInfo ? metadata.userinfo_endpoint : undefined;
     if (claims && endpoint && tokens.accessToken) {
-      claims = { ...(await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, this.fetch)), ...claims };
+      claims = { ...(await validator.fetchUserInfo(endpoint, tokens.accessToken, claims.sub, this.#fetch)), ...claims };
     }
     return { tokens, claims };
   }
 
-  private async loadMetadata(): Promise<ProviderMetadata> {
-    const { issuer, endpoints, responseType } = this.config;
+  async #loadMetadata(): Promise<ProviderMetadata> {
+    const { issuer, endpoints, responseType } = this.#config;
     const explicit = endpoints.authorization && (endpoints.jwks || responseType === 'token');
     const discovered: ProviderMetadata = explicit
       ? { issuer, authorization_endpoint: endpoints.authorization as string }
-      : await fetchProviderMetadata(issuer, this.fetch);
+      : await fetchProviderMetadata(issuer, this.#fetch);
     return {
       ...discovered,
       authorization_endpoint: endpoints.authorization ?? discovered.authorization_endpoint,
@@ -106,10 +115,9 @@ export class ProviderClient {
     };
   }
 
-  private keys(metadata: ProviderMetadata): KeyResolver {
-    if (!metadata.jwks_uri) {
-      throw new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri');
-    }
-    return (this.keyResolver ??= createJwksKeyResolver(metadata.jwks_uri, { fetch: this.fetch, clock: this.clock }));
+  #keys(metadata: ProviderMetadata, create: typeof import('./on-demand').createJwksKeyResolver): KeyResolver {
+    return (this.#keyResolver ??= metadata.jwks_uri
+      ? create(metadata.jwks_uri, { fetch: this.#fetch, clock: this.#clock })
+      : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
   }
 }

@@ -1,9 +1,5 @@
 import type { IdTokenClaims } from '../claims';
-import type { Clock } from '../clock';
-import type { IdTokenSigningAlgorithm, ImplicitResponseType } from '../config';
 import { ImplicitAuthError } from '../errors';
-import { validateIdToken } from './id-token';
-import type { KeyResolver } from './jwks';
 
 /** The parameters of an authorization response (success or error), as sent. */
 export interface AuthorizationResponse {
@@ -31,24 +27,6 @@ export interface TokenSet {
   readonly scopes: readonly string[];
 }
 
-export interface ResponseValidationOptions {
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly responseType: ImplicitResponseType;
-  /** The scope sent in the request, space-separated. */
-  readonly requestedScope: string;
-  /** The transaction's nonce (required with an ID token). */
-  readonly nonce?: string;
-  readonly algorithms: readonly IdTokenSigningAlgorithm[];
-  readonly clockSkewSeconds: number;
-  readonly clock: Clock;
-  /** Whether the provider advertises `authorization_response_iss_parameter_supported` (RFC 9207): `iss` is then required. */
-  readonly requireIssParameter: boolean;
-  readonly getKey: KeyResolver;
-  /** Audiences besides the client id an ID token may name; default none. */
-  readonly trustedAudiences?: readonly string[];
-}
-
 /** Response parameter names → fields. Anything else is ignored (RFC 6749 §4.2.2). */
 const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
   state: 'state',
@@ -61,9 +39,6 @@ const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
   id_token: 'idToken',
   scope: 'scope',
 };
-
-/** The longest `expires_in` accepted: one year. A larger value is a bug or an attack, not a real lifetime. */
-const MAX_EXPIRES_IN = 31_536_000;
 
 /**
  * Parses `#a=b&…` or `a=b&…` as `application/x-www-form-urlencoded`. Unknown parameters are ignored.
@@ -104,62 +79,6 @@ export function parseAuthorizationResponse(encoded: string): AuthorizationRespon
 export function isAuthorizationResponse(encoded: string): boolean {
   const params = new URLSearchParams(encoded.replace(/^#/, ''));
   return ['state', 'error', 'access_token', 'id_token'].some((name) => params.has(name));
-}
-
-/**
- * Validates a response whose `state` the caller has already matched to a pending transaction and whose `error` it
- * has already handled; returns the tokens only when every check passed.
- *
- * Order: the RFC 9207 `iss` parameter; the tokens the response type requires; for an access token, `token_type`
- * and `expires_in`; the ID token (with `at_hash` required when an access token came with it).
- *
- * @throws {ImplicitAuthError} `response_issuer_mismatch`, `invalid_response`, `invalid_token_type`,
- *   `invalid_expires_in`, or any error of {@link validateIdToken}.
- * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitValidation (§3.2.2.8–3.2.2.11)
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
- * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
- * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.4
- */
-export async function validateAuthorizationResponse(
-  response: AuthorizationResponse,
-  options: ResponseValidationOptions,
-): Promise<TokenSet> {
-  const fail = (code: 'invalid_response' | 'invalid_token_type' | 'invalid_expires_in', message: string) =>
-    new ImplicitAuthError(code, `response: ${message}`);
-  // RFC 9207 §2.4: a present `iss` must equal the issuer; it is required when the provider advertises it (mix-up).
-  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter) {
-    throw new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
-  }
-  const types = options.responseType.split(' ');
-  const withIdToken = types.includes('id_token');
-  const withAccessToken = types.includes('token');
-  // OIDC Core §3.2.2.5 / RFC 6749 §4.2.2: the tokens the response type asked for are REQUIRED.
-  if ((withIdToken && !response.idToken) || (withAccessToken && !response.accessToken)) {
-    throw fail('invalid_response', 'token missing');
-  }
-  let expiresAt: number | undefined;
-  if (withAccessToken) {
-    // RFC 6749 §7.1 / RFC 6750: we only know how to use Bearer tokens (the type is case-insensitive).
-    if (response.tokenType?.toLowerCase() !== 'bearer') throw fail('invalid_token_type', 'token_type must be Bearer');
-    // RFC 6749 §4.2.2: `expires_in` in seconds; a missing or odd value never means "never expires".
-    const expiresIn = response.expiresIn ?? '';
-    if (!/^[1-9]\d{0,7}$/.test(expiresIn) || +expiresIn > MAX_EXPIRES_IN) {
-      throw fail('invalid_expires_in', 'bad expires_in');
-    }
-    expiresAt = options.clock.now() + +expiresIn * 1000;
-  }
-  // With response type `token`, an ID token is not asked for: it is neither validated nor kept.
-  const idToken = withIdToken ? response.idToken : undefined;
-  // With response type `id_token`, an access token is not asked for: it is dropped, never kept unvalidated.
-  const accessToken = withAccessToken ? response.accessToken : undefined;
-  const claims = idToken ? await validateIdToken(idToken, { ...options, accessToken }) : undefined;
-  return {
-    idToken,
-    claims,
-    accessToken,
-    expiresAt,
-    scopes: (response.scope ?? options.requestedScope).split(' ').filter(Boolean),
-  };
 }
 
 /**

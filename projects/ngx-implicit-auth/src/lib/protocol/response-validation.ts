@@ -1,0 +1,83 @@
+import type { Clock } from '../clock';
+import type { IdTokenSigningAlgorithm, ImplicitResponseType } from '../config';
+import { ImplicitAuthError } from '../errors';
+import type { AuthorizationResponse, TokenSet } from './authorization-response';
+import { validateIdToken } from './id-token';
+import type { KeyResolver } from './jwks';
+
+export interface ResponseValidationOptions {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly responseType: ImplicitResponseType;
+  /** The scope sent in the request, space-separated. */
+  readonly requestedScope: string;
+  /** The transaction's nonce (required with an ID token). */
+  readonly nonce?: string;
+  readonly algorithms: readonly IdTokenSigningAlgorithm[];
+  readonly clockSkewSeconds: number;
+  readonly clock: Clock;
+  /** Whether the provider advertises `authorization_response_iss_parameter_supported` (RFC 9207): `iss` is then required. */
+  readonly requireIssParameter: boolean;
+  readonly getKey: KeyResolver;
+  /** Audiences besides the client id an ID token may name; default none. */
+  readonly trustedAudiences?: readonly string[];
+}
+
+/** The longest `expires_in` accepted: one year. A larger value is a bug or an attack, not a real lifetime. */
+const MAX_EXPIRES_IN = 31_536_000;
+
+/**
+ * Validates a response whose `state` the caller has already matched to a pending transaction and whose `error` it
+ * has already handled; returns the tokens only when every check passed.
+ *
+ * Order: the RFC 9207 `iss` parameter; the tokens the response type requires; for an access token, `token_type`
+ * and `expires_in`; the ID token (with `at_hash` required when an access token came with it).
+ *
+ * @throws {ImplicitAuthError} `response_issuer_mismatch`, `invalid_response`, `invalid_token_type`,
+ *   `invalid_expires_in`, or any error of {@link validateIdToken}.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitValidation (§3.2.2.8–3.2.2.11)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
+ * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.4
+ */
+export async function validateAuthorizationResponse(
+  response: AuthorizationResponse,
+  options: ResponseValidationOptions,
+): Promise<TokenSet> {
+  const fail = (code: 'invalid_response' | 'invalid_token_type' | 'invalid_expires_in', message: string) =>
+    new ImplicitAuthError(code, `response: ${message}`);
+  // RFC 9207 §2.4: a present `iss` must equal the issuer; it is required when the provider advertises it (mix-up).
+  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter) {
+    throw new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
+  }
+  const types = options.responseType.split(' ');
+  const withIdToken = types.includes('id_token');
+  const withAccessToken = types.includes('token');
+  // OIDC Core §3.2.2.5 / RFC 6749 §4.2.2: the tokens the response type asked for are REQUIRED.
+  if ((withIdToken && !response.idToken) || (withAccessToken && !response.accessToken)) {
+    throw fail('invalid_response', 'token missing');
+  }
+  let expiresAt: number | undefined;
+  if (withAccessToken) {
+    // RFC 6749 §7.1 / RFC 6750: we only know how to use Bearer tokens (the type is case-insensitive).
+    if (response.tokenType?.toLowerCase() !== 'bearer') throw fail('invalid_token_type', 'token_type must be Bearer');
+    // RFC 6749 §4.2.2: `expires_in` in seconds; a missing or odd value never means "never expires".
+    const expiresIn = response.expiresIn ?? '';
+    if (!/^[1-9]\d{0,7}$/.test(expiresIn) || +expiresIn > MAX_EXPIRES_IN) {
+      throw fail('invalid_expires_in', 'bad expires_in');
+    }
+    expiresAt = options.clock.now() + +expiresIn * 1000;
+  }
+  // With response type `token`, an ID token is not asked for: it is neither validated nor kept.
+  const idToken = withIdToken ? response.idToken : undefined;
+  // With response type `id_token`, an access token is not asked for: it is dropped, never kept unvalidated.
+  const accessToken = withAccessToken ? response.accessToken : undefined;
+  const claims = idToken ? await validateIdToken(idToken, { ...options, accessToken }) : undefined;
+  return {
+    idToken,
+    claims,
+    accessToken,
+    expiresAt,
+    scopes: (response.scope ?? options.requestedScope).split(' ').filter(Boolean),
+  };
+}
