@@ -40,7 +40,7 @@ export function demoAuthConfig({
     responseType: 'id_token token',
     scope: 'openid profile email read:messages',
     audience,
-    apis: apiUrl ? [{ url: `${apiUrl}/api`, audience, scope: 'read:messages' }] : [],
+    apis: apiUrl ? [{ url: `${apiUrl}/api`, audience, scope: 'read:messages', allowAnonymous: true }] : [],
     ...overrides,
   };
 }

@@ -60,6 +60,12 @@ export interface ApiConfig {
   readonly scope?: string;
   /** HTTP methods that get a token (upper case); default: all. */
   readonly methods?: readonly string[];
+  /**
+   * Whether a request goes out without a token when none can be had (signed out, renewal refused), for APIs
+   * with public endpoints; the API then answers for itself. Default false: such a request is not sent and fails
+   * with a 401 `HttpErrorResponse` carrying the `ImplicitAuthError`.
+   */
+  readonly allowAnonymous?: boolean;
 }
 
 /** Silent renewal in a hidden iframe with `prompt=none`. */
@@ -143,6 +149,17 @@ function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
 }
 
+/**
+ * A scope normalised for a request: single spaces, with `openid` added for response types with an ID token
+ * (OIDC Core §3.2.2.1: without it the request is not an OpenID Connect request).
+ */
+export function scopeFor(responseType: ImplicitResponseType, scope: string): string {
+  const normalised = scope.trim().replace(/\s+/g, ' ');
+  return responseType === 'token' || normalised.split(' ').includes('openid')
+    ? normalised
+    : `openid ${normalised}`.trim();
+}
+
 /** Whether `hostname` is a loopback host, where plain http is acceptable for development. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -197,8 +214,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
   }
 
-  let scope = (config.scope ?? 'openid profile email').trim().replace(/\s+/g, ' ');
-  if (responseType !== 'token' && !scope.split(' ').includes('openid')) scope = `openid ${scope}`.trim();
+  const scope = scopeFor(responseType, config.scope ?? 'openid profile email');
 
   if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
     fail('audience', 'must be a non-empty string');

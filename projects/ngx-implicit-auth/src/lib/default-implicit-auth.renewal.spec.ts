@@ -67,7 +67,10 @@ describe('ImplicitAuthService (silent renewal)', () => {
           issuer: idp.issuer,
           clientId: idp.clientId,
           audience: 'https://api.example',
-          apis: [{ url: 'https://api.example/v1' }, { url: 'https://reports.example', audience: 'https://reports' }],
+          apis: [
+            { url: 'https://api.example/v1' },
+            { url: 'https://reports.example', audience: 'https://reports', scope: 'read:reports' },
+          ],
           silentRenew: { timeoutMs: 200, automatic: false },
           ...config,
         }),
@@ -121,6 +124,8 @@ describe('ImplicitAuthService (silent renewal)', () => {
     const first = auth.currentAccessToken()!.token;
     const reports = await auth.getAccessToken({ audience: 'https://reports' });
     expect(requests[0].get('audience')).toBe('https://reports');
+    // The API's own scope, with `openid` added: an ID token comes back with every renewal.
+    expect(requests[0].get('scope')).toBe('openid read:reports');
     expect(reports).not.toBe(first);
     expect(auth.currentAccessToken()!.token).toBe(first);
     expect(auth.currentAccessToken({ audience: 'https://reports' })!.token).toBe(reports);

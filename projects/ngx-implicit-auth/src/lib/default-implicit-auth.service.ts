@@ -1,7 +1,7 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
-import type { SilentRenewConfig } from './config';
+import { scopeFor, type SilentRenewConfig } from './config';
 import { ImplicitAuthError, isInteractionRequired } from './errors';
 import type { ImplicitAuthEvent, SignOutReason } from './events';
 import {
@@ -141,7 +141,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
         returnUrl,
         responseType: config.responseType,
-        scope: options.scope ?? config.scope,
+        scope: options.scope ? scopeFor(config.responseType, options.scope) : config.scope,
         audience: options.audience ?? config.audience,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };

@@ -5,6 +5,8 @@ import { ImplicitAuthError } from '../errors';
 export interface ApiMatch {
   readonly audience: string | undefined;
   readonly scope: string;
+  /** Whether the request may go out without a token when none can be had. */
+  readonly allowAnonymous: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export function createApiMatcher(
     entries.push({
       audience: api.audience ?? config.audience,
       scope: api.scope ?? config.scope,
+      allowAnonymous: api.allowAnonymous === true,
       prefix,
       decoded,
       methods: api.methods ? new Set(api.methods.map((method) => method.toUpperCase())) : null,

@@ -176,6 +176,28 @@ describe('implicitAuthInterceptor', () => {
     expect(isImplicitAuthError(error.error, 'provider_error')).toBe(true);
   });
 
+  it('sends a request to an allowAnonymous API without a token when none can be had', async () => {
+    setup([{ url: 'https://api.example.com/v1', audience: 'api', allowAnonymous: true }]);
+    auth.renewWith(() => {
+      throw new ImplicitAuthError('not_authenticated', 'Not signed in');
+    });
+    const outcome = call(API);
+    await settle();
+    const req = backend.expectOne(API);
+    expect(bearer(req)).toBeNull();
+    req.flush({ ok: true });
+    expect(outcome.body).toEqual({ ok: true });
+  });
+
+  it('still attaches the token to an allowAnonymous API when one is kept', () => {
+    setup([{ url: 'https://api.example.com/v1', audience: 'api', allowAnonymous: true }]);
+    auth.setAccessToken('token-1');
+    call(API);
+    const req = backend.expectOne(API);
+    expect(bearer(req)).toEqual(['Bearer token-1']);
+    req.flush(null);
+  });
+
   it('on 401 invalid_token renews once and replays once with the new token', async () => {
     setup();
     auth.setAccessToken('old');

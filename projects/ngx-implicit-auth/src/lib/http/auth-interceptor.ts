@@ -112,7 +112,12 @@ const INTERCEPT = new InjectionToken<Intercept>('INTERCEPT', {
       }
       // Missing, expired, or without the scope this request needs: wait for the service's renewal (shared with
       // any already under way, never raced), which never hands back the token passed as `replacing`.
-      return obtain(kept?.token).pipe(switchMap((token) => send(token, false)));
+      if (!api.allowAnonymous) return obtain(kept?.token).pipe(switchMap((token) => send(token, false)));
+      // A public endpoint: without a token to be had, the request goes out as it is and the API decides.
+      return from(auth.getAccessToken({ audience, scope, replacing: kept?.token })).pipe(
+        catchError(() => [null]),
+        switchMap((token) => (token ? send(token, false) : next(req))),
+      );
     };
   },
 });

@@ -53,9 +53,20 @@ describe('validateAuthorizationResponse', () => {
   });
 
   describe('RFC 9207 iss parameter', () => {
-    it('is required when the provider advertises it', async () => {
+    it('is required when the provider advertises it, in a response without an ID token', async () => {
+      const fragment = idp.authorizationResponse({ state, responseType: 'token' });
+      const options = { requireIssParameter: true, responseType: 'token' as const };
+      expect(await codeOf(fragment, options)).toBe('response_issuer_mismatch');
+      await expect(
+        validate(idp.authorizationResponse({ state, responseType: 'token', iss: idp.issuer }), options),
+      ).resolves.toBeTruthy();
+    });
+
+    it('may be left out next to an ID token, whose signed iss claim is checked instead (RFC 9700 §4.4.2)', async () => {
       const fragment = idp.authorizationResponse({ state, nonce });
-      expect(await codeOf(fragment, { requireIssParameter: true })).toBe('response_issuer_mismatch');
+      await expect(validate(fragment, { requireIssParameter: true })).resolves.toBeTruthy();
+      const forged = idp.authorizationResponse({ state, nonce, claims: { iss: 'https://evil.example' } });
+      expect(await codeOf(forged, { requireIssParameter: true })).toBe('invalid_issuer');
       await expect(
         validate(idp.authorizationResponse({ state, nonce, iss: idp.issuer }), { requireIssParameter: true }),
       ).resolves.toBeTruthy();

@@ -16,7 +16,11 @@ export interface ResponseValidationOptions {
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly clockSkewSeconds: number;
   readonly clock: Clock;
-  /** Whether the provider advertises `authorization_response_iss_parameter_supported` (RFC 9207): `iss` is then required. */
+  /**
+   * Whether the provider advertises `authorization_response_iss_parameter_supported` (RFC 9207): `iss` is then
+   * required in responses without an ID token (an ID token's `iss` claim serves the same purpose).
+   * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.4.2
+   */
   readonly requireIssParameter: boolean;
   readonly getKey: KeyResolver;
   /** Audiences besides the client id an ID token may name; default none. */
@@ -46,8 +50,11 @@ export async function validateAuthorizationResponse(
 ): Promise<TokenSet> {
   const fail = (code: 'invalid_response' | 'invalid_token_type' | 'invalid_expires_in', message: string) =>
     new ImplicitAuthError(code, `response: ${message}`);
-  // RFC 9207 §2.4: a present `iss` must equal the issuer; it is required when the provider advertises it (mix-up).
-  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter) {
+  // RFC 9207 §2.4: a present `iss` must equal the issuer. It is required when the provider advertises it, except
+  // next to an ID token, whose signed `iss` claim (checked below) is the same mix-up defence (RFC 9700 §4.4.2) —
+  // providers such as oidc-provider leave the parameter out there.
+  const withIdTokenType = options.responseType.split(' ').includes('id_token');
+  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter && !withIdTokenType) {
     throw new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
   }
   const types = options.responseType.split(' ');

@@ -1,4 +1,4 @@
-import type { ResolvedImplicitAuthConfig, SilentRenewConfig } from '../config';
+import { type ResolvedImplicitAuthConfig, scopeFor, type SilentRenewConfig } from '../config';
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
 import { generateRandomToken } from '../protocol/random';
@@ -31,7 +31,7 @@ export async function authorizeSilently(
     state: generateRandomToken(),
     nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
     responseType: config.responseType,
-    scope: request.scope,
+    scope: scopeFor(config.responseType, request.scope),
     audience: request.audience,
   };
   const url = client.authorizeUrl(
