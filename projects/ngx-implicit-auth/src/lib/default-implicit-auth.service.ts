@@ -16,12 +16,15 @@ import { isAuthorizationResponse, parseAuthorizationResponse, providerError } fr
 import { buildLogoutUrl } from './protocol/logout';
 import { generateRandomToken } from './protocol/random';
 import { toSafeReturnUrl } from './protocol/return-url';
-import { ProviderClient, type ValidatedResponse } from './provider-client';
+import { ProviderClient } from './provider-client';
+import type { SilentAuthorizeRequest } from './renewal/silent-authorize';
+import type { ValidatedResponse } from './response-types';
 import { createRenewalScheduler } from './renewal/renewal-scheduler';
 import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
 import { isThirdPartyCookieBlock, thirdPartyCookiesBlockedError } from './renewal/third-party-cookies';
 import { createSessionStore, isSession, type Session } from './storage/session-store';
+import { storageOf } from './storage/web-storage';
 import { createTransactionStore, type PendingTransaction } from './storage/transaction-store';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
@@ -29,16 +32,6 @@ import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } fro
 const SESSION_HINT = 'ngx-implicit-auth.had-session';
 /** When this tab last signed in interactively: a `login_required` soon after points at blocked cookies. */
 const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
-
-/** Web Storage, or nothing where the browser refuses it (some privacy modes throw on access). */
-function storageOf(window: Window | null, kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
-  try {
-    return window?.[kind];
-  } catch {
-    // Storage blocked by the browser: pending sign-ins then cannot survive the redirect and are refused.
-    return undefined;
-  }
-}
 
 /**
  * The library's implementation of {@link ImplicitAuthService}: the Angular wiring around the framework-free
@@ -264,16 +257,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   /** Session restore on reload: a quiet silent sign-in (a `login_required` here just means "signed out"). */
   async #restoreSilently(): Promise<void> {
     try {
-      const renew = this.#config.silentRenew as Required<SilentRenewConfig>;
-      const validated = await (
-        await this.#client.onDemand()
-      ).authorizeSilently(
-        this.#client,
-        this.#config,
-        renew,
-        { audience: this.#config.audience, scope: this.#config.scope },
-        this.#window,
-      );
+      const validated = await this.#authorizeSilently({ audience: this.#config.audience, scope: this.#config.scope });
       this.#accept(validated, this.#config.audience, null);
       this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
@@ -281,6 +265,13 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#localStorage?.removeItem(SESSION_HINT);
       this.#emit({ type: 'renewal_failed', error: this.#typed(error) });
     }
+  }
+
+  /** One `prompt=none` round trip, fully validated, with the response-handling code loaded first. */
+  async #authorizeSilently(request: SilentAuthorizeRequest): Promise<ValidatedResponse> {
+    const { authorizeSilently } = await this.#client.onDemand();
+    const renew = this.#config.silentRenew as Required<SilentRenewConfig>;
+    return authorizeSilently(this.#client, this.#config, renew, request, this.#window);
   }
 
   async #renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
@@ -293,15 +284,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.
         if (this.#session() !== started) return;
         const api = this.#config.apis.find((entry) => entry.audience === audience);
-        const validated = await (
-          await this.#client.onDemand()
-        ).authorizeSilently(
-          this.#client,
-          this.#config,
-          renew,
-          { audience, scope: scope ?? api?.scope ?? this.#config.scope, idTokenHint: started?.idToken },
-          this.#window,
-        );
+        const validated = await this.#authorizeSilently({
+          audience,
+          scope: scope ?? api?.scope ?? this.#config.scope,
+          idTokenHint: started?.idToken,
+        });
         const before = started?.claims;
         const after = validated.claims;
         if (before && after && (before.sub !== after.sub || before.iss !== after.iss)) {

@@ -1,21 +1,11 @@
 import { inject, Injectable } from '@angular/core';
-import type { IdTokenClaims } from './claims';
 import { ImplicitAuthError } from './errors';
 import { type AuthorizationRequest, buildAuthorizationUrl } from './protocol/authorization-request';
 import type { AuthorizationResponse, TokenSet } from './protocol/authorization-response';
 import { fetchProviderMetadata, type ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
-import type { PendingTransaction } from './storage/transaction-store';
+import type { Expectation, ValidatedResponse } from './response-types';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
-
-/** What a response must be checked against: what the request that asked for it asked for. */
-export type Expectation = Pick<PendingTransaction, 'state' | 'nonce' | 'responseType' | 'scope' | 'audience'>;
-
-/** Validated tokens and the claims to show (ID token claims, with UserInfo merged under them when enabled). */
-export interface ValidatedResponse {
-  readonly tokens: TokenSet;
-  readonly claims: IdTokenClaims | null;
-}
 
 /**
  * The app's view of its provider: metadata (discovered once per page load), signing keys (cached; rotation

@@ -2,7 +2,7 @@ import { type ResolvedImplicitAuthConfig, scopeFor, type SilentRenewConfig } fro
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
 import { generateRandomToken } from '../protocol/random';
-import type { Expectation, ProviderClient, ValidatedResponse } from '../provider-client';
+import type { Expectation, ProviderPort, ValidatedResponse } from '../response-types';
 import { requestInHiddenIframe } from './silent-request';
 
 export interface SilentAuthorizeRequest {
@@ -20,7 +20,7 @@ export interface SilentAuthorizeRequest {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6, `login_required` & co.)
  */
 export async function authorizeSilently(
-  client: ProviderClient,
+  client: ProviderPort,
   config: ResolvedImplicitAuthConfig,
   renew: Required<SilentRenewConfig>,
   request: SilentAuthorizeRequest,
