@@ -1,0 +1,231 @@
+/**
+ * Target 1: how much ngx-implicit-auth adds to an app's JavaScript, brotli-compressed.
+ *
+ * Builds the two apps of bench/size (identical but for the library's use, see their main.ts) with the Angular
+ * CLI's production build against the BUILT package in dist/ngx-implicit-auth, then sums brotli (quality 11) of
+ * the initial JavaScript each index.html loads, and of the lazy chunks. The delta is broken down by package with
+ * esbuild's metafile (`--stats-json`), and the library's and jose's bytes by source file with the source map of
+ * a second, source-mapped build of the library app: source maps change esbuild's minified names, so the
+ * measured builds have none.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants } from 'node:zlib';
+
+import { ROOT, buildAngularProject } from '../support/build-angular-project.mjs';
+import { verdict } from '../support/statistics.mjs';
+import { UNMAPPED, bytesBySource } from './attribute-bytes.mjs';
+
+const brotli = promisify(brotliCompress);
+
+/** The brief's budget, in bytes (kB = 1000 bytes, as the Angular CLI counts). */
+export const SIZE_BUDGET_BYTES = 9_000;
+
+/**
+ * What the peer libraries are reported to add (brotli, initial JS). Quoted for context only: they are not built
+ * or measured here, and the numbers come from the project brief, not from this machine.
+ */
+export const PEERS_REPORTED = Object.freeze([
+  { name: 'angular-oauth2-oidc', kB: 12.0, note: 'without ID token signature checks' },
+  { name: 'angular-oauth2-oidc + JWKS add-on', kB: 84, note: 'with signature checks' },
+  { name: 'angular-auth-oidc-client', kB: 23.3 },
+  { name: '@auth0/auth0-angular', kB: 56.7 },
+  { name: '@azure/msal-angular', kB: 65.8 },
+]);
+
+const APPS = {
+  baseline: {
+    project: 'bench-size-baseline',
+    entry: 'bench/size/baseline/main.ts',
+    dist: join(ROOT, 'dist/bench/size-baseline'),
+  },
+  library: {
+    project: 'bench-size-library',
+    entry: 'bench/size/library/main.ts',
+    dist: join(ROOT, 'dist/bench/size-library'),
+  },
+};
+const MAPPED_LIBRARY_DIST = join(ROOT, 'dist/bench/size-library-mapped');
+
+/**
+ * Builds both apps and measures them. Expects dist/ngx-implicit-auth to be freshly built (run.mjs does that).
+ *
+ * Two deltas are reported. `initial`: the brief's method, the JS index.html loads. `total`: initial plus the
+ * lazy chunks the library adds; the library loads parts of itself on demand (e.g. response validation with
+ * jose), and the target is about the whole library, signature validation included. The verdict uses `total`,
+ * which equals `initial` when nothing is lazy.
+ * @param {{ log: (line: string) => void }} io
+ */
+export async function measureSize({ log }) {
+  const measured = {};
+  for (const [name, app] of Object.entries(APPS)) {
+    const seconds = await buildAngularProject(app.project, ['--stats-json']);
+    log(`size: built ${app.project} (${seconds.toFixed(1)} s)`);
+    measured[name] = await measureApp(app);
+  }
+  await buildAngularProject(APPS.library.project, ['--source-map', `--output-path=${MAPPED_LIBRARY_DIST}`]);
+  const bySource = await bytesBySourceFile(MAPPED_LIBRARY_DIST);
+  const { baseline, library } = measured;
+  const delta = (part) => ({
+    baselineBrotli: baseline[part].brotliBytes,
+    libraryBrotli: library[part].brotliBytes,
+    deltaBrotli: library[part].brotliBytes - baseline[part].brotliBytes,
+    deltaRaw: library[part].rawBytes - baseline[part].rawBytes,
+  });
+  const initial = delta('initial');
+  const total = delta('all');
+  // A brotli size cannot be split exactly between the packages that share a file; each package's share of the
+  // delta is estimated from its share of the added minified bytes, at the delta's average compression ratio.
+  const brotliPerRawByte = total.deltaRaw > 0 ? total.deltaBrotli / total.deltaRaw : 0;
+
+  const packages = [...new Set([...Object.keys(baseline.byPackage), ...Object.keys(library.byPackage)])]
+    .map((name) => {
+      const before = baseline.byPackage[name] ?? { initial: 0, lazy: 0 };
+      const after = library.byPackage[name] ?? { initial: 0, lazy: 0 };
+      const deltaRaw = after.initial + after.lazy - before.initial - before.lazy;
+      return {
+        name,
+        baselineRaw: before.initial + before.lazy,
+        libraryInitialRaw: after.initial,
+        libraryLazyRaw: after.lazy,
+        deltaRaw,
+        estimatedBrotli: Math.round(deltaRaw * brotliPerRawByte),
+      };
+    })
+    .filter((entry) => entry.deltaRaw !== 0)
+    .sort((a, b) => b.deltaRaw - a.deltaRaw);
+
+  const sourceFiles = [...bySource]
+    .filter(([source]) => packageOf(source) === 'ngx-implicit-auth' || packageOf(source) === 'jose')
+    .map(([source, { initial: inInitial, lazy: inLazy }]) => ({
+      source,
+      raw: inInitial + inLazy,
+      loaded: inLazy === 0 ? 'initial' : inInitial === 0 ? 'lazy' : 'both',
+      estimatedBrotli: Math.round((inInitial + inLazy) * brotliPerRawByte),
+    }))
+    .sort((a, b) => b.raw - a.raw);
+
+  return {
+    status: verdict(total.deltaBrotli, SIZE_BUDGET_BYTES) === 'PASS' ? 'pass' : 'fail',
+    unit: 'bytes (brotli quality 11)',
+    budget: SIZE_BUDGET_BYTES,
+    initial,
+    total,
+    // Whether jose's signature check is part of the initial JS, or loaded on first use.
+    signatureValidationInitial: (library.byPackage.jose?.initial ?? 0) > 0,
+    baseline: { initialFiles: baseline.initial.files, lazyFiles: baseline.lazy.files },
+    library: { initialFiles: library.initial.files, lazyFiles: library.lazy.files },
+    packages,
+    sourceFiles,
+    peersReported: PEERS_REPORTED,
+  };
+}
+
+/**
+ * The JS of one built app, initial (what index.html loads) and lazy (every other chunk): sizes per file and
+ * minified bytes per package from the metafile.
+ */
+async function measureApp({ entry, dist }) {
+  const browserDir = join(dist, 'browser');
+  const metafile = JSON.parse(await readFile(join(dist, 'stats.json'), 'utf8'));
+  const initialFiles = initialScripts(await readFile(join(browserDir, 'index.html'), 'utf8'));
+  checkAgainstMetafile(initialFiles, metafile, entry, dist);
+  const lazyFiles = Object.keys(metafile.outputs).filter(
+    (file) => file.endsWith('.js') && !initialFiles.includes(file),
+  );
+
+  const byPackage = {};
+  const measureFiles = async (files, part) => {
+    const sizes = [];
+    for (const file of files) {
+      const code = await readFile(join(browserDir, file));
+      // Quality 11 and node's defaults otherwise: what a server precompressing its static files would send.
+      const compressed = await brotli(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+      sizes.push({ file, rawBytes: code.length, brotliBytes: compressed.length });
+      for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs)) {
+        const name = packageOf(input);
+        byPackage[name] ??= { initial: 0, lazy: 0 };
+        byPackage[name][part] += bytesInOutput;
+      }
+    }
+    return {
+      files: sizes,
+      rawBytes: sizes.reduce((sum, size) => sum + size.rawBytes, 0),
+      brotliBytes: sizes.reduce((sum, size) => sum + size.brotliBytes, 0),
+    };
+  };
+  const initial = await measureFiles(initialFiles, 'initial');
+  const lazy = await measureFiles(lazyFiles, 'lazy');
+  const all = { rawBytes: initial.rawBytes + lazy.rawBytes, brotliBytes: initial.brotliBytes + lazy.brotliBytes };
+  return { initial, lazy, all, byPackage };
+}
+
+/** Minified bytes per original source file, initial and lazy, from a build with source maps. */
+async function bytesBySourceFile(dist) {
+  const browserDir = join(dist, 'browser');
+  const initialFiles = initialScripts(await readFile(join(browserDir, 'index.html'), 'utf8'));
+  const files = (await readdir(browserDir)).filter((file) => file.endsWith('.js'));
+  const bySource = new Map();
+  for (const file of files) {
+    const part = initialFiles.includes(file) ? 'initial' : 'lazy';
+    const code = await readFile(join(browserDir, file), 'utf8');
+    const map = JSON.parse(await readFile(join(browserDir, `${file}.map`), 'utf8'));
+    for (const [source, bytes] of bytesBySource(code, map)) {
+      const entry = bySource.get(source) ?? { initial: 0, lazy: 0 };
+      entry[part] += bytes;
+      bySource.set(source, entry);
+    }
+  }
+  return bySource;
+}
+
+/** The JavaScript a browser loads before the app starts: the index.html's module scripts and modulepreloads. */
+export function initialScripts(html) {
+  const files = new Set();
+  for (const tag of html.match(/<(script|link)\b[^>]*>/gi) ?? []) {
+    const attribute = (name) => tag.match(new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`, 'i'))?.[1];
+    const isScript = /^<script/i.test(tag) && attribute('src');
+    const isPreload = /^<link/i.test(tag) && attribute('rel') === 'modulepreload';
+    const url = isScript ? attribute('src') : isPreload ? attribute('href') : undefined;
+    // Only files of the build itself; an absolute URL would be a CDN script the bench does not measure.
+    if (url && !/^[a-z]+:|^\/\//i.test(url) && url.endsWith('.js')) files.add(url.replace(/^\.?\//, ''));
+  }
+  return [...files];
+}
+
+/**
+ * The metafile's view must agree: the entry chunk plus every chunk it imports statically, transitively, is
+ * exactly what index.html loads. A disagreement means the HTML parsing above misses something.
+ */
+function checkAgainstMetafile(initial, metafile, entry, dist) {
+  // Lazy chunks have an `entryPoint` too (the module a dynamic import names); the app's is its main.ts.
+  const entries = Object.keys(metafile.outputs).filter((file) => metafile.outputs[file].entryPoint === entry);
+  if (entries.length !== 1) throw new Error(`${dist}: expected one chunk for ${entry}, found ${entries.length}`);
+  const expected = new Set();
+  const visit = (file) => {
+    if (expected.has(file)) return;
+    expected.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement') visit(imported.path);
+    }
+  };
+  visit(entries[0]);
+  const same = expected.size === initial.length && initial.every((file) => expected.has(file));
+  if (!same) {
+    throw new Error(`${dist}: index.html loads [${initial}] but the metafile's initial chunks are [${[...expected]}]`);
+  }
+}
+
+/** The package a bundled input belongs to, from its path in the metafile or the source map. */
+export function packageOf(path) {
+  if (path === UNMAPPED) return UNMAPPED;
+  const nodeModule = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+  if (nodeModule) return nodeModule;
+  // Angular's packages map to their Bazel build paths in source maps (…/bin/packages/core/src/…).
+  const angular = path.match(/\/packages\/(core|common|router|platform-browser|animations|forms)\//)?.[1];
+  if (angular) return `@angular/${angular}`;
+  if (path.includes('ngx-implicit-auth/')) return 'ngx-implicit-auth';
+  if (path.startsWith('bench/')) return 'bench app code';
+  return 'other';
+}
