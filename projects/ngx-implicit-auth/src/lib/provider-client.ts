@@ -1,7 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { ImplicitAuthError } from './errors';
 import { type AuthorizationRequest, buildAuthorizationUrl } from './protocol/authorization-request';
-import type { AuthorizationResponse, TokenSet } from './protocol/authorization-response';
+import type { AuthorizationResponse } from './protocol/authorization-response';
 import { fetchProviderMetadata, type ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
 import type { Expectation, ValidatedResponse } from './response-types';
