@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -113,6 +113,8 @@ async function measureInBrowser() {
     : undefined;
   const browser = await track(launchBrowser());
   results.environment.chromium = browser.version();
+  // Other processes compete with the timings for the cores; the report warns when they did.
+  const loadBefore = loadavg()[0];
 
   if (interceptorReady) {
     results.targets.interceptor = await attempt('interceptor', async () => {
@@ -126,6 +128,7 @@ async function measureInBrowser() {
       return measureRenewal({ browser, demo, idp, log });
     });
   }
+  results.environment.loadAverageDuringTimings = Math.max(loadBefore, loadavg()[0]);
 }
 
 /** Runs one target; its failure is recorded as that target's result and the other targets still run. */

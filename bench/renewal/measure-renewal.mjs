@@ -60,6 +60,7 @@ export async function measureRenewal({ browser, demo, idp, log, ...overrides }) 
     bareParams.push(['prompt', 'none'], ['redirect_uri', `${demo.origin}/silent-callback.html`]);
     const bare = () => bareRoundTrip(page, { authorizationEndpoint, params: bareParams, origin: demo.origin });
     const library = () => libraryRenewal(page, silentAnswers);
+    await page.evaluate(watchIframes);
     log('renewal: signed in; warming up');
 
     for (let i = 0; i < warmups; i++) await bare();
@@ -87,8 +88,9 @@ export async function measureRenewal({ browser, demo, idp, log, ...overrides }) 
       libraryMs: summarize(times.library),
       ratio: ratios.median,
       ratioSpread: ratios,
-      // Medians of the library's phases (rounds where both marks were seen): what it adds before sending the
-      // iframe, the iframe round trip itself, and what it does after the answer (validation, storage, render).
+      // Medians of the library's phases (rounds where every mark was seen): what it does before appending its
+      // iframe, the round trip (frame creation included, as in the bare variant), and what it does after the
+      // answer (iframe removal, validation, storage, render), with the removal's own share.
       libraryPhasesMs: phases.length > 0 ? summarizePhases(phases) : null,
       // Names only: what the bare request asked for, to show it matches the library's request.
       authorizeParams: bareParams.map(([name]) => name).sort(),
@@ -99,8 +101,32 @@ export async function measureRenewal({ browser, demo, idp, log, ...overrides }) 
   }
 }
 
+/**
+ * Installs, in the page, timestamps for iframes: when one is appended (just before `appendChild`, so creating the
+ * frame counts in the round trip, as it does for the bare variant) and how long `remove()` of one takes. The
+ * wrappers call straight through and cost the bare and the library variant alike.
+ */
+function watchIframes() {
+  const marks = (window.benchIframes = { appendAt: undefined, removeMs: 0 });
+  const appendChild = Node.prototype.appendChild;
+  Node.prototype.appendChild = function appendChildWatched(node) {
+    if (node?.nodeName === 'IFRAME') marks.appendAt ??= performance.now();
+    return appendChild.call(this, node);
+  };
+  const remove = Element.prototype.remove;
+  Element.prototype.remove = function removeWatched() {
+    if (this.nodeName !== 'IFRAME') return remove.call(this);
+    const start = performance.now();
+    try {
+      return remove.call(this);
+    } finally {
+      marks.removeMs += performance.now() - start;
+    }
+  };
+}
+
 function summarizePhases(phases) {
-  const names = ['beforeIframeMs', 'roundTripMs', 'afterAnswerMs'];
+  const names = ['beforeIframeMs', 'roundTripMs', 'afterAnswerMs', 'iframeRemovalMs'];
   return {
     rounds: phases.length,
     ...Object.fromEntries(names.map((name) => [name, median(phases.map((p) => p[name]))])),
@@ -210,9 +236,11 @@ async function libraryRenewal(page, silentAnswers) {
       if (errorText()) return { outcome: `an error is on screen before renewing: ${errorText()}` };
       return new Promise((resolve) => {
         let sawBusy = false;
-        // Where the time goes: when the library's iframe entered the page and when its answer arrived.
-        let iframeAt;
+        // Where the time goes: when the library's answer arrived, and (from `watchIframes`) when it appended its
+        // iframe and how long removing it took.
         let answerAt;
+        const iframes = window.benchIframes;
+        if (iframes) Object.assign(iframes, { appendAt: undefined, removeMs: 0 });
         const onMessage = (event) => {
           if (event.data?.type === messageType) answerAt ??= performance.now();
         };
@@ -221,17 +249,19 @@ async function libraryRenewal(page, silentAnswers) {
           observer.disconnect();
           clearTimeout(timer);
           removeEventListener('message', onMessage, true);
+          const appendAt = iframes?.appendAt;
           const phases =
-            iframeAt !== undefined && answerAt !== undefined
-              ? { beforeIframeMs: iframeAt - start, roundTripMs: answerAt - iframeAt, afterAnswerMs: end - answerAt }
+            appendAt !== undefined && answerAt !== undefined
+              ? {
+                  beforeIframeMs: appendAt - start,
+                  roundTripMs: answerAt - appendAt,
+                  afterAnswerMs: end - answerAt,
+                  iframeRemovalMs: iframes.removeMs,
+                }
               : undefined;
           resolve({ outcome, elapsedMs: end - start, phases, error: errorText() });
         };
-        const observer = new MutationObserver((mutations) => {
-          if (iframeAt === undefined) {
-            const added = mutations.flatMap((mutation) => [...mutation.addedNodes]);
-            if (added.some((node) => node.nodeName === 'IFRAME')) iframeAt = performance.now();
-          }
+        const observer = new MutationObserver(() => {
           const current = button();
           // Signed out by a failed renewal: the button is gone altogether.
           if (!current) return finish('the renew button disappeared');
@@ -241,13 +271,7 @@ async function libraryRenewal(page, silentAnswers) {
           else if (errorText()) finish('failed');
         });
         const timer = setTimeout(() => finish(`not finished within ${timeoutMs} ms`), timeoutMs);
-        // The whole document: the library may put its iframe outside <body>.
-        observer.observe(document.documentElement, {
-          subtree: true,
-          childList: true,
-          characterData: true,
-          attributes: true,
-        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
         // Capturing on window runs before the library's own listener, so the arrival time is the message's.
         addEventListener('message', onMessage, true);
         // Set last, just before the click: `finish` only ever runs after it (mutations follow the click).

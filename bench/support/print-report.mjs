@@ -12,6 +12,13 @@ const result = (status) => status.toUpperCase();
 const verdictOf = (value, limit) => (value <= limit ? 'PASS' : 'FAIL');
 
 export function printReport(results, print = console.log) {
+  const { loadAverageDuringTimings: load, cpus } = results.environment;
+  if (load !== undefined && load > cpus) {
+    print(
+      `\nNote: the machine was busy during the timings (1-minute load average ${load.toFixed(1)} on ${cpus} cores). ` +
+        'Ratios are noisier than usual: read them with their p25–p75 spread, or rerun when the machine is idle.',
+    );
+  }
   const sections = { size: printSize, interceptor: printInterceptor, renewal: printRenewal };
   for (const [name, printSection] of Object.entries(sections)) {
     const section = results.targets[name];
@@ -187,9 +194,9 @@ function printRenewal(renewal, print) {
   const phases = renewal.libraryPhasesMs;
   if (phases) {
     print(
-      `  library renewal, medians of its phases: ${ms(phases.beforeIframeMs)} ms before its iframe, ` +
-        `${ms(phases.roundTripMs)} ms iframe round trip, ${ms(phases.afterAnswerMs)} ms after the answer ` +
-        '(validation, storage, render)',
+      `  library renewal, medians of its phases: ${ms(phases.beforeIframeMs)} ms before appending its iframe, ` +
+        `${ms(phases.roundTripMs)} ms round trip, ${ms(phases.afterAnswerMs)} ms after the answer ` +
+        `(of which removing the iframe ${ms(phases.iframeRemovalMs)} ms; then validation, storage, render)`,
     );
   }
   print('  Peers, as reported in the project brief (not measured here): 1.21× and 1.62×');
