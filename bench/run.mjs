@@ -93,7 +93,38 @@ async function measureInBrowser() {
   const renewalReady = wantRenewal && built.renewal.status !== 'error';
   if (!interceptorReady && !renewalReady) return;
   log('starting the dev IdP, servers and headless Chromium');
+  let stack;
+  try {
+    stack = await startBrowserStack({ interceptorReady, renewalReady });
+  } catch (error) {
+    // Without the servers or the browser neither browser target can be measured: both say why.
+    const failed = await attempt('browser setup', () => Promise.reject(error));
+    if (interceptorReady) results.targets.interceptor = failed;
+    if (renewalReady) results.targets.renewal = failed;
+    return;
+  }
+  const { interceptorApp, demo, idp, endpoint, browser } = stack;
+  results.environment.chromium = browser.version();
+  // Other processes compete with the timings for the cores; the report warns when they did.
+  const loadBefore = loadavg()[0];
 
+  if (interceptorReady) {
+    results.targets.interceptor = await attempt('interceptor', async () => {
+      const { measureInterceptor } = await import('./interceptor/measure-interceptor.mjs');
+      return measureInterceptor({ browser, app: interceptorApp, idp, endpoint, log });
+    });
+  }
+  if (renewalReady) {
+    results.targets.renewal = await attempt('renewal', async () => {
+      const { measureRenewal } = await import('./renewal/measure-renewal.mjs');
+      return measureRenewal({ browser, demo, idp, log });
+    });
+  }
+  results.environment.loadAverageDuringTimings = Math.max(loadBefore, loadavg()[0]);
+}
+
+/** The dev IdP, the static servers, the JSON endpoint and Chromium, each registered for closing at the end. */
+async function startBrowserStack({ interceptorReady, renewalReady }) {
   // Imported here: loading oidc-provider prints notices, and the size-only run does not need it.
   const [{ startIdp }, { startDemoServer }, { launchBrowser }, { startJsonEndpoint }] = await Promise.all([
     import('../dev/idp.mjs'),
@@ -112,23 +143,7 @@ async function measureInBrowser() {
     ? await track(startJsonEndpoint({ appOrigins: [interceptorApp.origin] }))
     : undefined;
   const browser = await track(launchBrowser());
-  results.environment.chromium = browser.version();
-  // Other processes compete with the timings for the cores; the report warns when they did.
-  const loadBefore = loadavg()[0];
-
-  if (interceptorReady) {
-    results.targets.interceptor = await attempt('interceptor', async () => {
-      const { measureInterceptor } = await import('./interceptor/measure-interceptor.mjs');
-      return measureInterceptor({ browser, app: interceptorApp, idp, endpoint, log });
-    });
-  }
-  if (renewalReady) {
-    results.targets.renewal = await attempt('renewal', async () => {
-      const { measureRenewal } = await import('./renewal/measure-renewal.mjs');
-      return measureRenewal({ browser, demo, idp, log });
-    });
-  }
-  results.environment.loadAverageDuringTimings = Math.max(loadBefore, loadavg()[0]);
+  return { interceptorApp, demo, idp, endpoint, browser };
 }
 
 /** Runs one target; its failure is recorded as that target's result and the other targets still run. */
