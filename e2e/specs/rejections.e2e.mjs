@@ -103,7 +103,7 @@ describe('refused sign-in responses', () => {
       assert.equal(stack.recordingApi.requests[0].authorization, undefined);
 
       // One trip to the provider, and none after it: the refusal does not restart the sign-in.
-      await assertStaysAt(authorizeCount, 1, { forMs: 200, what: 'authorize requests' });
+      await assertStaysAt(authorizeCount, 1, { forMs: 100, what: 'authorize requests' });
       assert.equal(new URL(page.url()).origin, stack.app.origin);
       assert.equal(await text(page, 'auth-error'), code);
       await page.context().close();

@@ -166,6 +166,7 @@ describe('sign-in', () => {
       await page.getByTestId('sign-in').click();
       assert.equal(await waitForAuthStatus(page, /^signed-in$/), 'signed-in');
       await waitForTestIdText(page, 'user-name', /^Test User$/);
+      await assertNoCallbackInUrlOrHistory(page);
       const kept = await sessionStorageDump(page);
       assert.ok(kept.includes(stack.op.lastIssued.idToken), 'the session (with its ID token) is in sessionStorage');
       assert.ok(!kept.includes(smuggled), 'the unasked-for access token is not kept');
