@@ -17,16 +17,25 @@
 import { demoAuthConfig } from '../../e2e/support/stack.mjs';
 import { signInAtDevIdp } from '../../e2e/support/page.mjs';
 import { browserLogTail, evaluateWithin, newBenchPage } from '../support/bench-page.mjs';
-import { summarize, verdict } from '../support/statistics.mjs';
+import { runRoundsUntilSettled, summarize, verdict } from '../support/statistics.mjs';
 
 export const INTERCEPTOR_TARGET_RATIO = 1.05;
 const VARIANTS = ['bare', 'one', 'hundred', 'bareWithToken'];
 
 /**
- * Real calls: 25 rounds × 4 variants × 40 calls = 4,000 loopback requests, 15–20 s on 2 cores. Fewer rounds
- * leave the median ratio uncertain by more than ±2%, too coarse against a 5% target.
+ * A round is 4 variants × 40 calls (≈ 0.6 s on an idle machine). At least 20 rounds; more, up to 80 or 60 s,
+ * until the 95% interval of both judged ratios is within ±0.02: coarser would be a coin toss against 1.05.
  */
-const DEFAULTS = { rounds: 25, callsPerRound: 40, warmupCalls: 20, microRounds: 15, microCallsPerRound: 4000 };
+const DEFAULTS = {
+  minRounds: 20,
+  maxRounds: 80,
+  budgetMs: 60_000,
+  halfWidth: 0.02,
+  callsPerRound: 40,
+  warmupCalls: 20,
+  microRounds: 15,
+  microCallsPerRound: 4000,
+};
 const RUN_TIMEOUT_MS = 60_000;
 
 /**
@@ -38,7 +47,10 @@ const RUN_TIMEOUT_MS = 60_000;
  * @param {(line: string) => void} options.log
  */
 export async function measureInterceptor({ browser, app, idp, endpoint, log, ...overrides }) {
-  const { rounds, callsPerRound, warmupCalls, microRounds, microCallsPerRound } = { ...DEFAULTS, ...overrides };
+  const { minRounds, maxRounds, budgetMs, halfWidth, callsPerRound, warmupCalls, microRounds, microCallsPerRound } = {
+    ...DEFAULTS,
+    ...overrides,
+  };
   const auth = demoAuthConfig({ issuer: idp.issuer });
   const settings = {
     issuer: auth.issuer,
@@ -92,10 +104,18 @@ export async function measureInterceptor({ browser, app, idp, endpoint, log, ...
 
     endpoint.resetCounts();
     const perCallMs = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-    for (let round = 0; round < rounds; round++) {
-      const { ms } = await run('http', callsPerRound);
-      for (const variant of VARIANTS) perCallMs[variant].push(ms[variant] / callsPerRound);
-    }
+    const roundRatios = (variant) => perCallMs[variant].map((ms, i) => ms / perCallMs.bare[i]);
+    const { rounds, converged } = await runRoundsUntilSettled({
+      runRound: async () => {
+        const { ms } = await run('http', callsPerRound);
+        for (const variant of VARIANTS) perCallMs[variant].push(ms[variant] / callsPerRound);
+      },
+      decisive: () => [roundRatios('one'), roundRatios('hundred')],
+      halfWidth,
+      minRounds,
+      maxRounds,
+      budgetMs,
+    });
     const server = { ...endpoint.counts };
     const perVariant = rounds * callsPerRound;
     // The comparison means something only if exactly the token-carrying variants carried a token, every time.
@@ -139,6 +159,8 @@ export async function measureInterceptor({ browser, app, idp, endpoint, log, ...
       ...(fallbackReason && { fallbackReason }),
       http: {
         rounds,
+        // Whether the 95% intervals of the judged ratios got within ±halfWidth before maxRounds or the budget.
+        converged,
         callsPerRound,
         perCallMs: Object.fromEntries(VARIANTS.map((v) => [v, summarize(perCallMs[v])])),
         ratios,

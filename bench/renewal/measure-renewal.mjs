@@ -16,12 +16,15 @@
 import { demoAuthConfig } from '../../e2e/support/stack.mjs';
 import { signInAtDevIdp, waitForAuthStatus } from '../../e2e/support/page.mjs';
 import { browserLogTail, evaluateWithin, newBenchPage } from '../support/bench-page.mjs';
-import { median, roundOrder, summarize, verdict } from '../support/statistics.mjs';
+import { median, roundOrder, runRoundsUntilSettled, summarize, verdict } from '../support/statistics.mjs';
 
 export const RENEWAL_TARGET_RATIO = 1.1;
 const VARIANTS = ['bare', 'library'];
-/** 30 rounds of ~25 ms round trips take a few seconds and pin the median ratio down to about ±2%. */
-const DEFAULTS = { rounds: 30, warmups: 3 };
+/**
+ * A round is two ~25 ms round trips. At least 30 rounds; more, up to 150 or 45 s, until the 95% interval of the
+ * ratio is within ±0.04 (a round trip's own noise is larger than the interceptor's, the target is wider).
+ */
+const DEFAULTS = { minRounds: 30, maxRounds: 150, budgetMs: 45_000, halfWidth: 0.04, warmups: 3 };
 /** Longer than the library's own 10 s silent-renewal timeout, so its timeout shows up as its error. */
 const ROUND_TIMEOUT_MS = 15_000;
 const SILENT_CALLBACK_MESSAGE = 'ngx-implicit-auth:silent-callback';
@@ -36,7 +39,7 @@ const PER_REQUEST_PARAMS = ['state', 'nonce', 'prompt', 'redirect_uri'];
  * @param {(line: string) => void} options.log
  */
 export async function measureRenewal({ browser, demo, idp, log, ...overrides }) {
-  const { rounds, warmups } = { ...DEFAULTS, ...overrides };
+  const { minRounds, maxRounds, budgetMs, halfWidth, warmups } = { ...DEFAULTS, ...overrides };
   demo.setConfig(demoAuthConfig({ issuer: idp.issuer }));
   const discovery = await fetch(`${idp.issuer}/.well-known/openid-configuration`).then((r) => r.json());
   const authorizationEndpoint = discovery.authorization_endpoint;
@@ -63,7 +66,10 @@ export async function measureRenewal({ browser, demo, idp, log, ...overrides }) 
     await page.evaluate(watchIframes);
     log('renewal: signed in; warming up');
 
-    for (let i = 0; i < warmups; i++) await bare();
+    for (let i = 0; i < warmups; i++) {
+      const outcome = await bare();
+      if (outcome.problem) throw new Error(`warm-up round trip ${i + 1}: ${outcome.problem}`);
+    }
     for (let i = 0; i < warmups; i++) {
       const outcome = await library();
       if (outcome.problem) return pending(`warm-up renewal ${i + 1}: ${outcome.problem}`, { page, silentAnswers });
@@ -71,19 +77,37 @@ export async function measureRenewal({ browser, demo, idp, log, ...overrides }) 
 
     const times = { bare: [], library: [] };
     const phases = [];
-    for (let round = 0; round < rounds; round++) {
-      for (const variant of roundOrder(VARIANTS, round)) {
-        const outcome = variant === 'bare' ? await bare() : await library();
-        if (outcome.problem) return pending(`round ${round + 1}: ${outcome.problem}`, { page, silentAnswers });
-        times[variant].push(outcome.elapsedMs);
-        if (outcome.phases) phases.push(outcome.phases);
-      }
-    }
-    const ratios = summarize(times.library.map((ms, i) => ms / times.bare[i]));
+    const roundRatios = () => times.library.map((ms, i) => ms / times.bare[i]);
+    let problem;
+    const { rounds, converged } = await runRoundsUntilSettled({
+      runRound: async (round) => {
+        if (problem) return;
+        for (const variant of roundOrder(VARIANTS, round)) {
+          const outcome = variant === 'bare' ? await bare() : await library();
+          // A failing bare round trip is the IdP's or the bench's problem, not the library's: no result at all.
+          if (outcome.problem && variant === 'bare') throw new Error(`round ${round + 1}: ${outcome.problem}`);
+          if (outcome.problem) {
+            problem = `round ${round + 1}: ${outcome.problem}`;
+            return;
+          }
+          times[variant].push(outcome.elapsedMs);
+          if (outcome.phases) phases.push(outcome.phases);
+        }
+      },
+      // A failed round ends the run: report it rather than keep going.
+      decisive: () => (problem ? [] : [roundRatios()]),
+      halfWidth,
+      minRounds,
+      maxRounds,
+      budgetMs,
+    });
+    if (problem) return pending(problem, { page, silentAnswers });
+    const ratios = summarize(roundRatios());
     return {
       status: verdict(ratios.median, RENEWAL_TARGET_RATIO) === 'PASS' ? 'pass' : 'fail',
       target: RENEWAL_TARGET_RATIO,
       rounds,
+      converged,
       bareMs: summarize(times.bare),
       libraryMs: summarize(times.library),
       ratio: ratios.median,

@@ -16,7 +16,7 @@ export function printReport(results, print = console.log) {
   if (load !== undefined && load > cpus) {
     print(
       `\nNote: the machine was busy during the timings (1-minute load average ${load.toFixed(1)} on ${cpus} cores). ` +
-        'Ratios are noisier than usual: read them with their p25–p75 spread, or rerun when the machine is idle.',
+        'Ratios are noisier than usual: read them with their 95% intervals, or rerun when the machine is idle.',
     );
   }
   const sections = { size: printSize, interceptor: printInterceptor, renewal: printRenewal };
@@ -120,18 +120,17 @@ function printInterceptor(interceptor, print) {
     print('  token held by FakeImplicitAuthService (ngx-implicit-auth/testing): the real sign-in failed with');
     print(`    ${interceptor.fallbackReason.split('\n')[0]}`);
   }
-  const spread = (r) => `${ratio(r.q1)}–${ratio(r.q3)}`;
   const row = (label, variant, r, judged) => [
     label,
     ms(http.perCallMs[variant].median),
     r ? ratio(r.median) : ratio(1),
-    r ? spread(r) : '',
+    r ? interval(r) : '',
     judged ? `≤ ${target}` : '',
     judged ? verdictOf(r.median, target) : '',
   ];
   table(
     print,
-    ['variant', 'median ms/call', 'ratio to bare', 'p25–p75 of rounds', 'target', 'result'],
+    ['variant', 'median ms/call', 'ratio to bare', '95% interval', 'target', 'result'],
     [
       row('bare HttpClient', 'bare', undefined, false),
       row('interceptor, 1 API', 'one', http.ratios.oneVsBare, true),
@@ -139,6 +138,7 @@ function printInterceptor(interceptor, print) {
       row('bare + same header by hand (info)', 'bareWithToken', http.ratios.bareWithTokenVsBare, false),
     ],
   );
+  warnIfUndecided(print, [http.ratios.oneVsBare, http.ratios.hundredVsBare], target);
   print(
     `  100 APIs vs 1 API: ${ratio(http.ratios.hundredVsOne.median)}×; ` +
       `interceptor, 1 API vs the header set by hand: ${ratio(http.ratios.oneVsBareWithToken.median)}×`,
@@ -174,23 +174,26 @@ function printRenewal(renewal, print) {
     print(`  ${renewal.reason}`);
     return;
   }
-  print(`  ${renewal.rounds} rounds, one of each back to back; ratio: median of the rounds' ratios`);
-  const spread = `${ratio(renewal.ratioSpread.q1)}–${ratio(renewal.ratioSpread.q3)}`;
+  print(
+    `  ${renewal.rounds} rounds, one of each back to back; ratio: median of the rounds' ratios` +
+      (renewal.converged ? '' : ' (stopped at the round or time limit before the interval was ±0.04)'),
+  );
   table(
     print,
-    ['variant', 'median ms', 'ratio to bare', 'p25–p75 of rounds', 'target', 'result'],
+    ['variant', 'median ms', 'ratio to bare', '95% interval', 'target', 'result'],
     [
       ['bare iframe round trip', ms(renewal.bareMs.median), ratio(1), '', '', ''],
       [
         'library renewal (demo)',
         ms(renewal.libraryMs.median),
         ratio(renewal.ratio),
-        spread,
+        interval(renewal.ratioSpread),
         `≤ ${renewal.target}`,
         result(renewal.status),
       ],
     ],
   );
+  warnIfUndecided(print, [renewal.ratioSpread], renewal.target);
   const phases = renewal.libraryPhasesMs;
   if (phases) {
     print(
@@ -200,6 +203,19 @@ function printRenewal(renewal, print) {
     );
   }
   print('  Peers, as reported in the project brief (not measured here): 1.21× and 1.62×');
+}
+
+/** The 95% interval of a median ratio, e.g. `1.012–1.031`. */
+function interval(summary) {
+  const range = summary.interval95;
+  return range ? `${ratio(range.low)}–${ratio(range.high)}` : 'n/a';
+}
+
+/** Says so when a verdict rests on a median whose 95% interval reaches across the target. */
+function warnIfUndecided(print, summaries, target) {
+  if (summaries.some((s) => s.interval95 && s.interval95.low <= target && s.interval95.high > target)) {
+    print(`  The 95% interval includes the target ${target}: a rerun may well give the other verdict.`);
+  }
 }
 
 /** Left-aligned first column, right-aligned numbers, two spaces between columns, indented under the title. */
