@@ -28,12 +28,16 @@ describe('silent renewal: the message channel, timeouts', () => {
    * Points the demo at the test OP (renewal only on demand), signs in, and returns the page, the access token
    * the sign-in gave and a function listing the authorize requests with `prompt=none`.
    */
-  async function signInAtTestOp(silentRenew = {}) {
+  async function signInAtTestOp(t, silentRenew = {}) {
     stack.op.setScenario('valid');
     stack.app.setConfig(
       withRecordingApi(stack, stack.useTestOp({ silentRenew: { automatic: false, ...silentRenew } })),
     );
     const page = await stack.newPage();
+    t.after(async () => {
+      stack.op.releaseHangingRequests();
+      await page.context().close();
+    });
     await page.goto(stack.app.url);
     await waitForAuthStatus(page, /^signed-out$/);
     await page.getByTestId('sign-in').click();
@@ -94,8 +98,8 @@ describe('silent renewal: the message channel, timeouts', () => {
     return { accessToken, fragment: `#${fragment}` };
   }
 
-  test('a valid-looking answer posted by another origin, or by another window, is ignored', async () => {
-    const { page, token, silentRequests } = await signInAtTestOp({ timeoutMs: 3000 });
+  test('a valid-looking answer posted by another origin, or by another window, is ignored', async (t) => {
+    const { page, token, silentRequests } = await signInAtTestOp(t, { timeoutMs: 3000 });
     const messages = await recordMessages(page);
     stack.op.setScenario('never_answer');
     await page.getByTestId('renew').click();
@@ -135,12 +139,10 @@ describe('silent renewal: the message channel, timeouts', () => {
       stack.recordingApi.requests.every((recorded) => recorded.authorization !== `Bearer ${forged.accessToken}`),
       'the forged access token reached an API',
     );
-    stack.op.releaseHangingRequests();
-    await page.context().close();
   });
 
-  test("a page on the provider's origin inside the renewal iframe cannot answer for the callback page", async () => {
-    const { page, token, silentRequests } = await signInAtTestOp({ timeoutMs: 2000 });
+  test("a page on the provider's origin inside the renewal iframe cannot answer for the callback page", async (t) => {
+    const { page, token, silentRequests } = await signInAtTestOp(t, { timeoutMs: 2000 });
     const messages = await recordMessages(page);
     // The real answer to the real request (state, nonce, signature all right), posted from the OP's origin.
     stack.op.nextScenario('valid', { delivery: 'post_to_parent' });
@@ -153,11 +155,10 @@ describe('silent renewal: the message channel, timeouts', () => {
     assert.equal(silentRequests().length, 1);
     assert.equal(await tokenSentToRecordingApi(page, stack), token);
     assert.ok(stack.recordingApi.requests.every((recorded) => recorded.authorization !== `Bearer ${posted}`));
-    await page.context().close();
   });
 
-  test("with webMessage on, the provider's own posted answer is taken", async () => {
-    const { page, token, silentRequests } = await signInAtTestOp({ timeoutMs: 5000, webMessage: true });
+  test("with webMessage on, the provider's own posted answer is taken", async (t) => {
+    const { page, token, silentRequests } = await signInAtTestOp(t, { timeoutMs: 5000, webMessage: true });
     stack.op.nextScenario('valid', { delivery: 'web_message' });
     await page.getByTestId('renew').click();
     const [request] = await pollUntil(silentRequests, (requests) => requests.length === 1, {
@@ -171,12 +172,11 @@ describe('silent renewal: the message channel, timeouts', () => {
     );
     assert.equal(renewed, `Bearer ${stack.op.lastIssued.accessToken}`);
     assert.equal((await page.getByTestId('auth-error').textContent()).trim(), '');
-    await page.context().close();
   });
 
-  test('a provider that never answers gives timeout, removes the iframe and leaves the app usable', async () => {
+  test('a provider that never answers gives timeout, removes the iframe and leaves the app usable', async (t) => {
     const timeoutMs = 1500;
-    const { page, token, silentRequests } = await signInAtTestOp({ timeoutMs });
+    const { page, token, silentRequests } = await signInAtTestOp(t, { timeoutMs });
     stack.op.setScenario('never_answer');
     const clicked = Date.now();
     await page.getByTestId('renew').click();
@@ -205,6 +205,5 @@ describe('silent renewal: the message channel, timeouts', () => {
     assert.equal(silentRequests().length, 2);
     const { status } = await callApi(page, `${stack.recordingApi.url}/rec/after-timeout`);
     assert.equal(status, 200);
-    await page.context().close();
   });
 });

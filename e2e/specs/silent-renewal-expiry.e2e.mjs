@@ -42,12 +42,13 @@ describe('proactive silent renewal with short-lived tokens', () => {
 
   const bearer = (header) => decodeJwt(header.slice('Bearer '.length));
 
-  test('renews before expiry, in the background, and the API keeps answering 200', async () => {
+  test('renews before expiry, in the background, and the API keeps answering 200', async (t) => {
     // A clock skew allowance shorter than the lifetime, or the app would refuse every 10 s token as expiring.
     stack.app.setConfig(
       withRecordingApi(stack, stack.authConfig, { clockSkewSeconds: 1, silentRenew: { marginSeconds: MARGIN } }),
     );
     const page = await stack.newPage();
+    t.after(() => page.context().close());
     await signInThroughApp(page, stack);
     const signIn = idp.all.at(-1);
     const already = idp.silent().length;
@@ -101,6 +102,5 @@ describe('proactive silent renewal with short-lived tokens', () => {
     assert.deepEqual(navigations, [], 'the top page never navigated');
     assert.ok(await sameDocument(), 'the page was never reloaded');
     assert.equal(await page.locator('iframe').count(), 0);
-    await page.context().close();
   });
 });
