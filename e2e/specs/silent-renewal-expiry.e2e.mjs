@@ -103,4 +103,18 @@ describe('proactive silent renewal with short-lived tokens', () => {
     assert.ok(await sameDocument(), 'the page was never reloaded');
     assert.equal(await page.locator('iframe').count(), 0);
   });
+
+  test('a token that lives less than the clock-skew allowance is still sent, without a renewal per call', async (t) => {
+    // The defaults (clockSkewSeconds 60, marginSeconds 60) with the IdP's 10 s tokens.
+    stack.app.setConfig(withRecordingApi(stack));
+    const page = await stack.newPage();
+    t.after(() => page.context().close());
+    await signInThroughApp(page, stack);
+    const already = idp.silent().length;
+
+    const { status, authorization } = await callApi(page, `${stack.api.url}/api/messages`);
+    assert.match(authorization ?? '(none)', /^Bearer \S+$/, 'the fresh token goes out');
+    assert.equal(status, 200);
+    assert.equal(idp.silent().length - already, 0, 'a token issued a moment ago needs no renewal');
+  });
 });
