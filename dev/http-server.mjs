@@ -21,9 +21,10 @@ export class PortInUseError extends Error {
 
 /**
  * Starts `server` on `localhost:port` (0 = an ephemeral port) and resolves with the port it got.
- * An occupied port rejects with {@link PortInUseError} instead of an unhandled 'error' event.
+ * An occupied port rejects with {@link PortInUseError} instead of an unhandled 'error' event. `host` is for
+ * the rare test that needs another loopback host name (e.g. `127.0.0.1`, a different site from `localhost`).
  */
-export function listen(server, port, what = 'server', envVar = undefined) {
+export function listen(server, port, what = 'server', envVar = undefined, host = HOST) {
   return new Promise((resolve, reject) => {
     const onError = (error) => {
       server.off('listening', onListening);
@@ -35,7 +36,7 @@ export function listen(server, port, what = 'server', envVar = undefined) {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(port, HOST);
+    server.listen(port, host);
   });
 }
 

@@ -26,6 +26,9 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * Starts the provider.
  * @param {object} options
  * @param {number} [options.port] 0 for an ephemeral port. Default 4400.
+ * @param {string} [options.host] The host name it listens on and its issuer uses. Default `localhost`, the
+ *   app's: silent renewal needs both on one site. `127.0.0.1` makes it a third-party provider in the
+ *   app's iframe, whose session cookie the browser withholds (for tests of that case).
  * @param {string[]} [options.appOrigins] Origins the demo app is served from; each gets `/` and
  *   `/silent-callback.html` as redirect URIs and `/` as post-logout redirect. Default `http://localhost:4200`.
  * @param {number} [options.accessTokenTtl] Seconds. Default 3600.
@@ -40,6 +43,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  */
 export async function startIdp({
   port = DEFAULT_IDP_PORT,
+  host = HOST,
   appOrigins = [`http://${HOST}:${DEFAULT_APP_PORT}`],
   accessTokenTtl = 3600,
   idTokenTtl = 3600,
@@ -50,8 +54,8 @@ export async function startIdp({
   const { privateJwk } = await loadOrCreateSigningKey(keysDir);
   const server = createServer();
   // Listen first: with port 0 the issuer (and so the provider) is only known once the port is.
-  const actualPort = await listen(server, port, 'dev IdP', 'IDP_PORT');
-  const issuer = `http://${HOST}:${actualPort}`;
+  const actualPort = await listen(server, port, 'dev IdP', 'IDP_PORT', host);
+  const issuer = `http://${host}:${actualPort}`;
 
   let provider;
   try {
