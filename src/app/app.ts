@@ -16,10 +16,14 @@ export class App {
     const claims = this.auth.claims();
     return claims?.name ?? claims?.sub ?? '';
   });
-  /** The provider's own error code when it sent one (e.g. `access_denied`), else the library's code. */
+  /**
+   * The provider's own error code for a provider error (e.g. `access_denied`), else the library's code: a
+   * `third_party_cookies_blocked` carries the provider's `login_required` too, and must show as itself.
+   */
   protected readonly errorCode = computed(() => {
     const error = this.auth.error();
-    return error ? (error.error ?? error.code) : '';
+    if (!error) return '';
+    return error.code === 'provider_error' ? (error.error ?? error.code) : error.code;
   });
   protected readonly busy = signal(false);
 
