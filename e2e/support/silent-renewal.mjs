@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEMO_API_AUDIENCE } from '../../dev/defaults.mjs';
-import { signInAtDevIdp, waitForAuthStatus } from './page.mjs';
+import { openDemo, signInWithDevIdp } from './demo-flows.mjs';
 
 /**
  * Records every authorization request the dev IdP finished, from oidc-provider's own events: one entry per
@@ -128,14 +128,11 @@ export async function tokenSentToRecordingApi(page, stack) {
   return received[0].authorization;
 }
 
-/** Opens the app, signs in at the dev IdP's form and waits until the app shows `signed-in`. */
+/** Opens the app (which must start signed out), signs in at the dev IdP's form, and waits for `signed-in`. */
 export async function signInThroughApp(page, stack, { login = 'ada' } = {}) {
-  await page.goto(stack.app.url);
-  await waitForAuthStatus(page, /^signed-out$/);
-  await page.getByTestId('sign-in').click();
-  await signInAtDevIdp(page, { login, idpOrigin: stack.idp.issuer });
-  await page.waitForURL((url) => url.origin === stack.app.origin);
-  await waitForAuthStatus(page, /^signed-in$/);
+  const status = await openDemo(page, stack);
+  if (status !== 'signed-out') throw new Error(`the demo started ${status}, not signed-out`);
+  await signInWithDevIdp(page, stack, { login });
 }
 
 /**
