@@ -16,3 +16,8 @@ export interface IdTokenClaims {
   readonly email?: string;
   readonly [claim: string]: unknown;
 }
+
+/** Whether two sets of claims are about the same user of the same issuer. */
+export function sameUser(a: IdTokenClaims | null | undefined, b: IdTokenClaims | null | undefined): boolean {
+  return a?.sub === b?.sub && a?.iss === b?.iss;
+}

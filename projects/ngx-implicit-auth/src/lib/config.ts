@@ -143,7 +143,18 @@ export interface ResolvedImplicitAuthConfig {
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
 /** Parameters the library owns; setting them through `authorizeParams` would defeat its checks. */
-const RESERVED_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'nonce', 'scope', 'response_mode'];
+const RESERVED_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'nonce',
+  'scope',
+  'response_mode',
+  // A request object would carry its own, unchecked copies of the parameters above.
+  'request',
+  'request_uri',
+];
 
 function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);

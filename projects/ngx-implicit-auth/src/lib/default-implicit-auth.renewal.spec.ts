@@ -158,6 +158,41 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('does not sign the user back in when they log out while a renewal is under way', async () => {
+    const auth = await signedIn({ storage: 'session' });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    answer = async (request) => {
+      await released;
+      return idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+    };
+    const renewal = auth.renew();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await auth.logout({ localOnly: true });
+    release();
+    await expect(renewal).rejects.toMatchObject({ code: 'renewal_failed' });
+    expect(auth.status()).toBe('signed-out');
+    expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
+    expect(localStorage.getItem('ngx-implicit-auth.had-session')).toBeNull();
+  });
+
+  it('ignores tokens another tab renewed after this tab signed out', async () => {
+    const auth = await signedIn();
+    const claims = { ...auth.claims()! };
+    await auth.logout({ localOnly: true });
+    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.issuer}:${idp.clientId}`);
+    otherTab.postMessage({
+      ns: 'ngx-implicit-auth',
+      from: 'other-tab',
+      type: 'tokens_updated',
+      audience: 'https://api.example',
+      tokens: { claims, accessTokens: {} },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(auth.status()).toBe('signed-out');
+    otherTab.close();
+  });
+
   it('treats a renewal for another user as a user switch: session cleared, nothing adopted', async () => {
     const auth = await signedIn();
     answer = (request) =>
@@ -214,7 +249,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {
     const auth = await signedIn();
-    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.clientId}`);
+    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.issuer}:${idp.clientId}`);
     const message = (data: object) => otherTab.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', ...data });
     const renewed = {
       idToken: 'x',

@@ -229,6 +229,14 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(auth.status()).toBe('signed-out');
     });
 
+    it('refuses an error response from a mixed-up provider (RFC 9207 iss on errors too)', async () => {
+      const request = await startLogin(await loadPage());
+      const state = request.get('state')!;
+      const auth = await arriveWith(`#error=access_denied&state=${state}&iss=https%3A%2F%2Fevil.example`);
+      expect(auth.error()?.code).toBe('response_issuer_mismatch');
+      expect(auth.error()?.error).toBeUndefined();
+    });
+
     it("does not surface a provider error whose state matches nothing (an attacker's text stays hidden)", async () => {
       const auth = await arriveWith('#error=access_denied&error_description=Call%20evil.example&state=nope');
       expect(auth.error()?.code).toBe('state_mismatch');
@@ -375,6 +383,14 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(url.pathname).toBe('/v2/logout');
       expect(url.searchParams.get('client_id')).toBe(idp.clientId);
       expect(url.searchParams.get('returnTo')).toBe('http://localhost/bye');
+    });
+
+    it('refuses a returnTo on another origin, before forgetting anything', async () => {
+      const { auth } = await signIn();
+      await expect(auth.logout({ returnTo: 'https://evil.example/' })).rejects.toMatchObject({
+        code: 'invalid_return_url',
+      });
+      expect(auth.status()).toBe('signed-in');
     });
 
     it('forgets the tokens without leaving the app when asked', async () => {

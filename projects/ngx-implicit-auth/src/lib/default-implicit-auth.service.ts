@@ -1,6 +1,6 @@
-import { computed, DOCUMENT, inject, Injectable, type OnDestroy, signal } from '@angular/core';
+import { computed, DOCUMENT, inject, Injectable, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
-import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
+import { sameUser } from './claims';
 import { scopeFor, type SilentRenewConfig } from './config';
 import { ImplicitAuthError, isInteractionRequired } from './errors';
 import type { ImplicitAuthEvent, SignOutReason } from './events';
@@ -23,13 +23,12 @@ import { createRenewalScheduler } from './renewal/renewal-scheduler';
 import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
 import { isThirdPartyCookieBlock, thirdPartyCookiesBlockedError } from './renewal/third-party-cookies';
+import { SessionState, toImplicitAuthError } from './storage/session-state';
 import { createSessionStore, isSession, type Session } from './storage/session-store';
 import { storageOf } from './storage/web-storage';
 import { createTransactionStore, type PendingTransaction } from './storage/transaction-store';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
-/** Set while this browser holds a session, so a reload tries a silent restore and a first visit does not. */
-const SESSION_HINT = 'ngx-implicit-auth.had-session';
 /** When this tab last signed in interactively: a `login_required` soon after points at blocked cookies. */
 const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
 
@@ -46,12 +45,14 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   readonly #router = inject(Router, { optional: true });
   readonly #window = inject(DOCUMENT).defaultView as Window;
   readonly #sessionStorage = storageOf(this.#window, 'sessionStorage');
-  readonly #localStorage = storageOf(this.#window, 'localStorage');
   readonly #transactions = createTransactionStore(this.#sessionStorage);
-  readonly #store = createSessionStore(this.#config.storage, this.#sessionStorage);
+  readonly #state = new SessionState(
+    createSessionStore(this.#config.storage, this.#sessionStorage),
+    storageOf(this.#window, 'localStorage'),
+  );
   readonly #flight = createSingleFlight<string, void>();
   readonly #tabs = createTabSync<Session>({
-    name: `ngx-implicit-auth:${this.#config.clientId}`,
+    name: `ngx-implicit-auth:${this.#config.issuer}:${this.#config.clientId}`,
     isTokens: isSession,
   });
   readonly #scheduler = createRenewalScheduler(() => this.renew().catch(() => undefined), {
@@ -60,26 +61,27 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     marginMs: this.#config.silentRenew ? this.#config.silentRenew.marginSeconds * 1000 : 0,
   });
 
-  readonly #session = signal<Session | null>(null);
-  readonly #started = signal(false);
-  readonly #lastError = signal<ImplicitAuthError | null>(null);
-  readonly #eventSubject = new Subject<ImplicitAuthEvent>();
-  /** Ticks after every change of `#session`, `#started` or `#lastError`, for the observable mirrors. */
-  readonly #changed = new BehaviorSubject<void>(undefined);
+  readonly #session = this.#state.session;
   readonly #stopListening = this.#tabs.onMessage((message) => this.#onTabMessage(message));
+  /** A page restored from the back/forward cache after leaving for the provider may sign in again. */
+  readonly #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) this.#redirecting = false;
+  };
   #redirecting = false;
+  /** Set by `logout()` until the next interactive sign-in: other tabs' renewals are not adopted meanwhile. */
+  #signedOut = false;
   #readyPromise: Promise<void> = Promise.resolve();
 
   override readonly status = computed<AuthStatus>(() =>
-    !this.#started() ? 'loading' : this.#session() ? 'signed-in' : 'signed-out',
+    !this.#state.started() ? 'loading' : this.#session() ? 'signed-in' : 'signed-out',
   );
   override readonly isAuthenticated = computed(() => this.status() === 'signed-in');
   override readonly claims = computed(() => this.#session()?.claims ?? null);
-  override readonly error = this.#lastError.asReadonly();
-  override readonly isAuthenticated$ = this.#observe(this.isAuthenticated);
-  override readonly claims$ = this.#observe(this.claims);
-  override readonly error$ = this.#observe(this.error);
-  override readonly events = this.#eventSubject.asObservable();
+  override readonly error = this.#state.lastError.asReadonly();
+  override readonly isAuthenticated$ = this.#state.observe(this.isAuthenticated);
+  override readonly claims$ = this.#state.observe(this.claims);
+  override readonly error$ = this.#state.observe(this.error);
+  override readonly events = this.#state.events.asObservable();
 
   /**
    * Runs at start-up, before the router's first navigation (an app initializer). Synchronously takes an
@@ -88,10 +90,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
    * `loading` until done.
    */
   start(): void {
+    this.#window.addEventListener('pageshow', this.#onPageShow);
     const { location } = this.#window;
     const fragment = location.hash;
     // The kept session first: a refused callback must leave it exactly as it was.
-    const kept = this.#store.load(this.#clock.now());
+    const kept = this.#state.load(this.#clock.now());
     if (kept) this.#adopt(kept);
     let work: Promise<unknown>;
     if (isAuthorizationResponse(fragment)) {
@@ -101,14 +104,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.#processCallback(fragment);
     } else if (!this.#session() && this.#config.silentRenew && this.#config.silentRenew.restoreSession) {
-      work = this.#localStorage?.getItem(SESSION_HINT) ? this.#restoreSilently() : Promise.resolve();
+      work = this.#state.hadSession ? this.#restoreSilently() : Promise.resolve();
     } else {
       work = Promise.resolve();
     }
-    const done = () => {
-      this.#started.set(true);
-      this.#changed.next();
-    };
+    const done = () => this.#state.finishStart();
     // Start-up failures are already in `error` and `events`; start-up itself must always finish.
     this.#readyPromise = work.then(done, done);
   }
@@ -120,6 +120,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override async login(options: LoginOptions = {}): Promise<void> {
     // One redirect at a time: a guard and an interceptor asking together must not start two sign-ins.
     if (this.#redirecting) return;
+    this.#signedOut = false;
     try {
       const { location } = this.#window;
       const returnUrl = toSafeReturnUrl(
@@ -163,6 +164,15 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
   override async logout(options: LogoutOptions = {}): Promise<void> {
     const idToken = this.#session()?.idToken;
+    const { origin } = this.#window.location;
+    let returnTo = this.#config.logout.postLogoutRedirectUri;
+    try {
+      // Same rule as after sign-in: the app's own origin only (the provider's registered list is a second line).
+      if (options.returnTo !== undefined) returnTo = origin + toSafeReturnUrl(options.returnTo, origin);
+    } catch (error: unknown) {
+      throw this.#fail(error);
+    }
+    this.#signedOut = true;
     this.#endSession('logout');
     this.#tabs.publish({ type: 'signed_out' });
     const { logout, issuer, clientId } = this.#config;
@@ -180,7 +190,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         issuer,
         clientId,
         idTokenHint: idToken,
-        postLogoutRedirectUri: options.returnTo ?? logout.postLogoutRedirectUri,
+        postLogoutRedirectUri: returnTo,
       }),
     );
   }
@@ -214,17 +224,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     return this.#flight(audience ?? '', () => this.#renewNow(audience, options.scope));
   }
 
-  /** A signal as an observable that replays its current value (without `effect`, which costs bundle size). */
-  #observe<T>(read: () => T): Observable<T> {
-    return this.#changed.pipe(map(read), distinctUntilChanged());
-  }
-
   ngOnDestroy(): void {
     this.#scheduler.dispose();
     this.#stopListening();
+    this.#window.removeEventListener('pageshow', this.#onPageShow);
     this.#tabs.close();
-    this.#eventSubject.complete();
-    this.#changed.complete();
+    this.#state.complete();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -243,7 +248,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         throw new ImplicitAuthError('transaction_expired', 'The sign-in took too long; start again');
       }
       // Only now that the state matched is the provider's error trusted enough to show (RFC 6749 §4.2.2.1).
-      if (response.error) throw providerError(response);
+      if (response.error) {
+        const metadata = await this.#client.metadata().catch(() => undefined);
+        const issRequired = metadata?.authorization_response_iss_parameter_supported === true;
+        throw providerError(response, this.#config.issuer, issRequired);
+      }
       const validated = await this.#client.validate(response, transaction);
       this.#accept(validated, transaction.audience, null);
       this.#sessionStorage?.setItem(SIGNED_IN_AT, String(this.#clock.now()));
@@ -257,13 +266,15 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   /** Session restore on reload: a quiet silent sign-in (a `login_required` here just means "signed out"). */
   async #restoreSilently(): Promise<void> {
     try {
+      const epoch = this.#state.epoch;
       const validated = await this.#authorizeSilently({ audience: this.#config.audience, scope: this.#config.scope });
+      if (epoch !== this.#state.epoch || this.#session()) return; // signed out meanwhile, or signed in another way
       this.#accept(validated, this.#config.audience, null);
       this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
       // Not an error the user caused or can fix here: they are simply signed out, and may sign in.
-      this.#localStorage?.removeItem(SESSION_HINT);
-      this.#emit({ type: 'renewal_failed', error: this.#typed(error) });
+      this.#state.forgetHint();
+      this.#emit({ type: 'renewal_failed', error: toImplicitAuthError(error) });
     }
   }
 
@@ -277,6 +288,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   async #renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
     const renew = this.#config.silentRenew;
     const started = this.#session();
+    const epoch = this.#state.epoch;
     try {
       if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
       this.#emit({ type: 'renewal_started', audience });
@@ -289,9 +301,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
           scope: scope ?? api?.scope ?? this.#config.scope,
           idTokenHint: started?.idToken,
         });
+        // Signed out while the iframe was out: the answer must not sign the user back in (nor other tabs).
+        if (epoch !== this.#state.epoch) throw new ImplicitAuthError('renewal_failed', 'Signed out during the renewal');
         const before = started?.claims;
         const after = validated.claims;
-        if (before && after && (before.sub !== after.sub || before.iss !== after.iss)) {
+        if (before && after && !sameUser(before, after)) {
           // Someone else signed in at the provider meanwhile: never mix two users' tokens in one session.
           this.#endSession('user_switched');
           this.#tabs.publish({ type: 'signed_out' });
@@ -301,12 +315,14 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         this.#sessionStorage?.removeItem(SIGNED_IN_AT);
       });
     } catch (error: unknown) {
-      let typed = this.#typed(error);
-      // Only the first renewal after an interactive sign-in can reveal blocked cookies (a later one worked), and
-      // never when the provider shares the app's host name (its cookie is then first-party).
-      const signedInAt = Number(this.#sessionStorage?.getItem(SIGNED_IN_AT)) || undefined;
-      const sameHost = new URL(this.#config.issuer).hostname === this.#window.location.hostname;
-      if (!sameHost && isThirdPartyCookieBlock(typed, { now: this.#clock.now(), interactiveSignInAt: signedInAt })) {
+      let typed = toImplicitAuthError(error);
+      // Only the first renewal after an interactive sign-in can reveal blocked cookies (a later one worked).
+      const evidence = {
+        now: this.#clock.now(),
+        interactiveSignInAt: Number(this.#sessionStorage?.getItem(SIGNED_IN_AT)) || undefined,
+        sameHost: new URL(this.#config.issuer).hostname === this.#window.location.hostname,
+      };
+      if (isThirdPartyCookieBlock(typed, evidence)) {
         typed = thirdPartyCookiesBlockedError(typed);
         this.#emit({ type: 'third_party_cookies_blocked', error: typed });
       }
@@ -336,17 +352,13 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       accessTokens,
     };
     this.#adopt(session);
-    this.#lastError.set(null);
-    this.#changed.next();
+    this.#state.setError(null);
     this.#tabs.publish({ type: 'tokens_updated', audience, tokens: session });
   }
 
   /** Makes `session` the current one and plans its renewal. */
   #adopt(session: Session): void {
-    this.#store.save(session);
-    this.#session.set(session);
-    this.#changed.next();
-    this.#localStorage?.setItem(SESSION_HINT, '1');
+    this.#state.adopt(session);
     const renew = this.#config.silentRenew;
     const expiresAt = session.accessTokens[this.#config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
     if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
@@ -355,40 +367,28 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   #onTabMessage(message: TabSyncMessage<Session>): void {
     if (message.type === 'signed_out') {
       this.#endSession('other_tab');
-    } else if (!this.#session() || this.#session()?.claims?.sub === message.tokens.claims?.sub) {
+    } else if (this.#signedOut) {
+      // This tab's user signed out: a renewal another tab had under way must not sign them back in.
+    } else if (!this.#session() || sameUser(this.#session()?.claims, message.tokens.claims)) {
       // Same user (or none yet): take the other tab's renewal instead of running one of our own.
       this.#adopt(message.tokens);
     }
   }
 
-  /** Forgets the session everywhere in this tab. */
   #endSession(reason: SignOutReason): void {
-    const hadSession = this.#session() !== null;
     this.#scheduler.cancel();
-    this.#store.clear();
-    this.#session.set(null);
-    this.#changed.next();
-    this.#localStorage?.removeItem(SESSION_HINT);
-    if (hadSession) this.#emit({ type: 'signed_out', reason });
-  }
-
-  #typed(error: unknown): ImplicitAuthError {
-    return error instanceof ImplicitAuthError
-      ? error
-      : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
+    this.#state.end(reason);
   }
 
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
   #fail(error: unknown, refusedResponse = false): ImplicitAuthError {
-    const typed = this.#typed(error);
-    this.#lastError.set(typed);
-    this.#changed.next();
-    if (refusedResponse) this.#emit({ type: 'validation_failed', error: typed });
+    const typed = toImplicitAuthError(error);
+    this.#state.setError(typed, refusedResponse);
     return typed;
   }
 
   #emit(event: ImplicitAuthEvent): void {
-    this.#eventSubject.next(event);
+    this.#state.emit(event);
   }
 
   #replaceUrl(url: string): void {

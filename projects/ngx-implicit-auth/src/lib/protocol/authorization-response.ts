@@ -87,7 +87,15 @@ export function isAuthorizationResponse(encoded: string): boolean {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6)
  */
-export function providerError(response: AuthorizationResponse): ImplicitAuthError {
+export function providerError(
+  response: AuthorizationResponse,
+  issuer?: string,
+  issRequired = false,
+): ImplicitAuthError {
+  // RFC 9207 §2.4 covers error responses too: a mixed-up provider must not inject an error (e.g. login_required).
+  if (issuer !== undefined && (response.iss !== undefined ? response.iss !== issuer : issRequired)) {
+    return new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
+  }
   return new ImplicitAuthError('provider_error', `provider error: ${response.error}`, {
     error: response.error,
     errorDescription: response.errorDescription,

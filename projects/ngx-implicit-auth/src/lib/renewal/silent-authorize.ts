@@ -57,6 +57,8 @@ export async function authorizeSilently(
   if (response.state !== expected.state) {
     throw new ImplicitAuthError('state_mismatch', 'The renewal response does not match its request');
   }
-  if (response.error) throw providerError(response);
+  if (response.error) {
+    throw providerError(response, config.issuer, metadata.authorization_response_iss_parameter_supported === true);
+  }
   return client.validate(response, expected);
 }

@@ -62,6 +62,20 @@ describe('silent-callback.html', () => {
     );
   });
 
+  it('forwards only the error parameters of a query, never tokens, and nothing for an empty error', () => {
+    let { w, parent } = framedPage(
+      'https://app.example/silent-callback.html?error=login_required&access_token=leaked&state=s1&iss=https%3A%2F%2Fidp',
+    );
+    runPage(w);
+    expect(parent.postMessage).toHaveBeenCalledWith(
+      { type: SILENT_CALLBACK_MESSAGE_TYPE, response: '?error=login_required&state=s1&iss=https%3A%2F%2Fidp' },
+      'https://app.example',
+    );
+    ({ w, parent } = framedPage('https://app.example/silent-callback.html?error=&access_token=leaked&state=s1'));
+    runPage(w);
+    expect(parent.postMessage).not.toHaveBeenCalled();
+  });
+
   it('posts nothing without a response (empty fragment, a query without error)', () => {
     for (const url of ['https://app.example/silent-callback.html#', 'https://app.example/silent-callback.html?x=1']) {
       const { w, parent } = framedPage(url);
@@ -109,6 +123,7 @@ describe('silent-callback.html', () => {
     };
     runPage(w);
     await expect(outcome).resolves.toBe('#id_token=it&state=s1');
+    await new Promise((resolve) => setTimeout(resolve));
     expect(document.querySelector('iframe')).toBeNull();
   });
 });

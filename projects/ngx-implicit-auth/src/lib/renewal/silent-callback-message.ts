@@ -33,4 +33,4 @@ export interface WebMessageAuthorizationResponse {
  * The CSP source of the silent callback page's one inline script. Apps that send a CSP header for
  * `/silent-callback.html` add it to `script-src`; the page's own `<meta>` CSP allows nothing else.
  */
-export const SILENT_CALLBACK_SCRIPT_HASH = "'sha256-5nQD5rOg4u9w9uVkZI4uEGMIWiIqFluycO4NJY+Lo+c='";
+export const SILENT_CALLBACK_SCRIPT_HASH = "'sha256-YqqQCcP2KdhWQxpbSGIT16NZORBiPt+v37pGw/u+r5c='";

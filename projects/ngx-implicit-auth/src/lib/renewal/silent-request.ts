@@ -73,11 +73,14 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
     iframe.setAttribute('sandbox', SANDBOX);
     iframe.style.display = 'none';
 
-    const finish = () => {
+    const finish = (removeLater = false) => {
       win.clearTimeout(timer);
       win.removeEventListener('message', onMessage);
       signal?.removeEventListener('abort', onAbort);
-      iframe.remove();
+      // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it in a later task so
+      // it overlaps the signature check instead of delaying it. Nothing listens to the frame any more meanwhile.
+      if (removeLater) win.setTimeout(() => iframe.remove());
+      else iframe.remove();
     };
     const onMessage = (event: MessageEvent) => {
       const frame = iframe.contentWindow;
@@ -89,7 +92,7 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       const response = mode === 'web_message' ? fromWebMessage(event.data) : fromSilentCallback(event.data);
       // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
       if (response === undefined || stateOf(response) !== expectedState) return;
-      finish();
+      finish(true);
       resolve(`#${response.slice(1)}`);
     };
     const onAbort = () => {

@@ -12,6 +12,8 @@ export interface ThirdPartyCookieEvidence {
    */
   readonly interactiveSignInAt?: number;
   readonly now: number;
+  /** Whether the provider is on the app's host name: its cookie is then first-party, never blocked as third-party. */
+  readonly sameHost?: boolean;
   /** How soon after that sign-in a `login_required` means blocked cookies rather than an ended session. */
   readonly windowMs?: number;
   /**
@@ -38,7 +40,7 @@ export interface ThirdPartyCookieEvidence {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (login_required, §3.1.2.6)
  */
 export function isThirdPartyCookieBlock(error: unknown, evidence: ThirdPartyCookieEvidence): boolean {
-  if (!isImplicitAuthError(error, 'provider_error')) return false;
+  if (!isImplicitAuthError(error, 'provider_error') || evidence.sameHost) return false;
   if (error.error !== 'login_required' && error.error !== 'interaction_required') return false;
   if (evidence.hasStorageAccess === false) return true;
   const since = evidence.now - (evidence.interactiveSignInAt ?? Number.NEGATIVE_INFINITY);
