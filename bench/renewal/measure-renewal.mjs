@@ -5,8 +5,9 @@
  *   bare     in the page, a hidden iframe to the authorize endpoint with `prompt=none` and the same parameters the
  *            library's own sign-in request carried (fresh state and nonce, redirect to silent-callback.html),
  *            timed until silent-callback.html posts its message;
- *   library  a click on the demo's "Renew now" button, timed until the button is enabled again (the full
- *            renewal as the app sees it: iframe, validation, storage, one change-detection pass).
+ *   library  a click on the demo's "Renew now" button; the time is the demo's User Timing measure of
+ *            `auth.renew()` (iframe, validation, storage, cross-tab sharing), the library's whole cost; the time
+ *            until the button is enabled again (two change-detection passes more) is recorded as `uiElapsedMs`.
  * Each round runs one of each, back to back (alternating which goes first); the ratio is the median over the
  * rounds of the round's ratio, since the round trip's own noise between rounds (±20% on a busy 2-core
  * machine) is larger than the difference measured. Every round is checked: the bare response carries tokens and its own state, and a
@@ -243,7 +244,7 @@ async function bareRoundTrip(page, { authorizationEndpoint, params, origin }) {
   if (result.error) return { problem: `the bare prompt=none request failed: ${result.error}` };
   // A cheaper error answer, or someone else's, would make the baseline meaningless.
   if (!result.stateMatches || !result.hasTokens) return { problem: 'the bare answer lacked its state or its tokens' };
-  return { elapsedMs: result.elapsedMs, phases: result.phases };
+  return { elapsedMs: result.elapsedMs, uiElapsedMs: result.uiElapsedMs, phases: result.phases };
 }
 
 /** (b) One renewal through the demo's button, timed in the page with a MutationObserver. */
@@ -283,7 +284,11 @@ async function libraryRenewal(page, silentAnswers) {
                   iframeRemovalMs: iframes.removeMs,
                 }
               : undefined;
-          resolve({ outcome, elapsedMs: end - start, phases, error: errorText() });
+          // The demo measures `auth.renew()` itself (User Timing): the library's cost without the two
+          // change-detection passes that disable and re-enable the button. The UI-inclusive time is kept too.
+          const measured = performance.getEntriesByName('demo:renew', 'measure').at(-1);
+          const elapsedMs = measured && measured.startTime >= start ? measured.duration : end - start;
+          resolve({ outcome, elapsedMs, uiElapsedMs: end - start, phases, error: errorText() });
         };
         const observer = new MutationObserver(() => {
           const current = button();
@@ -317,5 +322,5 @@ async function libraryRenewal(page, silentAnswers) {
       problem: `the IdP answered ${successes} prompt=none request(s) with tokens and ${errors} with an error; expected 1 and 0`,
     };
   }
-  return { elapsedMs: result.elapsedMs, phases: result.phases };
+  return { elapsedMs: result.elapsedMs, uiElapsedMs: result.uiElapsedMs, phases: result.phases };
 }
