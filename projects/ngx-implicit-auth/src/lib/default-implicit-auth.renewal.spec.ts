@@ -181,16 +181,19 @@ describe('ImplicitAuthService (silent renewal)', () => {
     const claims = { ...auth.claims()! };
     await auth.logout({ localOnly: true });
     const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.issuer}:${idp.clientId}`);
-    otherTab.postMessage({
-      ns: 'ngx-implicit-auth',
-      from: 'other-tab',
-      type: 'tokens_updated',
-      audience: 'https://api.example',
-      tokens: { claims, accessTokens: {} },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(auth.status()).toBe('signed-out');
-    otherTab.close();
+    try {
+      otherTab.postMessage({
+        ns: 'ngx-implicit-auth',
+        from: 'other-tab',
+        type: 'tokens_updated',
+        audience: 'https://api.example',
+        tokens: { claims, accessTokens: {} },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(auth.status()).toBe('signed-out');
+    } finally {
+      otherTab.close();
+    }
   });
 
   it('treats a renewal for another user as a user switch: session cleared, nothing adopted', async () => {
@@ -258,12 +261,16 @@ describe('ImplicitAuthService (silent renewal)', () => {
         'https://api.example': { token: 'from-other-tab', expiresAt: idp.clock.now() + 3600_000, scopes: [] },
       },
     };
-    message({ type: 'tokens_updated', audience: 'https://api.example', tokens: renewed });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
-    message({ type: 'signed_out' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(auth.status()).toBe('signed-out');
-    otherTab.close();
+    // An open channel keeps the test process alive: close it whatever happens.
+    try {
+      message({ type: 'tokens_updated', audience: 'https://api.example', tokens: renewed });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
+      message({ type: 'signed_out' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(auth.status()).toBe('signed-out');
+    } finally {
+      otherTab.close();
+    }
   });
 });
