@@ -14,12 +14,18 @@ const isTokens = (value: unknown): value is Tokens =>
 /** One browser's lock manager shared by its tabs: exclusive, first come first served, per name. */
 function createFakeLocks(): TabLocks & { readonly names: string[] } {
   const tails = new Map<string, Promise<unknown>>();
+  const holders = new Map<string, number>();
   const names: string[] = [];
   return {
     names,
-    request(name, callback) {
+    request(name, options, callback) {
       names.push(name);
-      const granted = (tails.get(name) ?? Promise.resolve()).then(() => callback());
+      // `ifAvailable`: granted only if nobody holds or waits for it; else the callback runs at once with null.
+      if (options.ifAvailable && (holders.get(name) ?? 0) > 0) return callback(null);
+      holders.set(name, (holders.get(name) ?? 0) + 1);
+      const granted = (tails.get(name) ?? Promise.resolve())
+        .then(() => callback({ name }))
+        .finally(() => holders.set(name, (holders.get(name) ?? 1) - 1));
       tails.set(
         name,
         granted.catch(() => undefined),
@@ -167,6 +173,32 @@ describe('createTabSync', () => {
     expect(renewInB).not.toHaveBeenCalled();
     // Later renewals in b run again: only what arrived while it waited counts.
     await expect(b.runExclusive('https://api.example', renewInB)).resolves.toBe(true);
+  });
+
+  it("does not renew when the lock reaches the waiting tab before the other tab's result does", async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    // a publishes and releases at once: b gets the lock (a microtask) before the message (a later task).
+    const renewInA = jest.fn(async () => a.publish({ type: 'tokens_updated', audience: 'api', tokens: TOKENS }));
+    const renewInB = jest.fn(() => Promise.resolve());
+    const [ranInA, ranInB] = await Promise.all([a.runExclusive('api', renewInA), b.runExclusive('api', renewInB)]);
+    expect([ranInA, ranInB]).toEqual([true, false]);
+    expect(renewInB).not.toHaveBeenCalled();
+  });
+
+  it("renews in the waiting tab when the other tab's renewal brought nothing within the grace period", async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const started = Date.now();
+    const [, ranInB] = await Promise.all([
+      a.runExclusive('api', () => Promise.reject(new Error('login_required'))).catch(() => false),
+      b.runExclusive('api', renewInB),
+    ]);
+    expect(ranInB).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('does not renew in a tab that waited while another tab signed out', async () => {

@@ -5,8 +5,15 @@ export type TabSyncMessage<T> =
 
 /** The subset of the Web Locks API used here (`navigator.locks` satisfies it). */
 export interface TabLocks {
-  request(name: string, callback: () => Promise<boolean>): Promise<boolean>;
+  request(
+    name: string,
+    options: { readonly ifAvailable?: boolean },
+    callback: (lock: object | null) => Promise<boolean>,
+  ): Promise<boolean>;
 }
+
+/** How long a tab that waited for another tab's renewal waits for its result before renewing itself. */
+const RESULT_GRACE_MS = 1000;
 
 export interface TabSyncOptions<T> {
   /**
@@ -28,8 +35,8 @@ export interface TabSync<T> {
    * without running it when, while this tab waited, another tab delivered tokens for `audience` or signed out
    * (its result is already here through {@link onMessage}); resolves `true` once `renew` has run. Rejects
    * with `renew`'s error. Publish the outcome from inside `renew`, before the lock is released. Browsers do not
-   * order a channel message against a lock grant, so `renew` should still start by checking whether the kept
-   * token is fresh enough (it may have just arrived); at worst a tab renews once more, never wrongly.
+   * order a channel message against a lock grant, so a tab that had to wait gives the other tab's result up to
+   * a second to arrive before renewing itself.
    */
   runExclusive(audience: string | undefined, renew: () => Promise<void>): Promise<boolean>;
   /** Tells the other tabs (never this one). */
@@ -62,6 +69,8 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   // BroadcastChannel never echoes to the sender, but a second instance in this tab would: the id tells them apart.
   const id = Math.random().toString(36).slice(2);
   const handlers = new Set<(message: TabSyncMessage<T>) => void>();
+  /** Tabs waiting for another tab's result: woken by any message. */
+  const waiters = new Set<() => void>();
   // Bumped for each message heard, per audience: a tab that waited on the lock compares before and after.
   const heard = new Map<string | undefined, number>();
   let signOuts = 0;
@@ -72,18 +81,41 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
     if (message.type === 'signed_out') signOuts++;
     else heard.set(message.audience, (heard.get(message.audience) ?? 0) + 1);
     handlers.forEach((handler) => handler(message));
+    waiters.forEach((wake) => wake());
   };
+  const nextMessage = (timeoutMs: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      waiters.add(wake);
+    });
   channel?.addEventListener('message', receive);
 
   return {
     runExclusive(audience, renew) {
       const before = `${heard.get(audience)}:${signOuts}`;
+      const unchanged = () => `${heard.get(audience)}:${signOuts}` === before;
       const run = async () => {
-        if (`${heard.get(audience)}:${signOuts}` !== before) return false;
+        if (!unchanged()) return false;
         await renew();
         return true;
       };
-      return locks ? locks.request(`${name}:renew:${audience ?? ''}`, run) : run();
+      if (!locks) return run();
+      const lockName = `${name}:renew:${audience ?? ''}`;
+      // Free: renew now. Held: another tab is renewing; wait for it, then for its result (the lock may come
+      // first), and renew only if nothing came.
+      return locks.request(lockName, { ifAvailable: true }, (lock) =>
+        lock
+          ? run()
+          : locks.request(lockName, {}, async () => {
+              if (unchanged()) await nextMessage(RESULT_GRACE_MS);
+              return run();
+            }),
+      );
     },
     publish(message) {
       channel?.postMessage({ ...message, ns: NS, from: id });
