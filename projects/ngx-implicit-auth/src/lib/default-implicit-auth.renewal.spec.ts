@@ -242,14 +242,39 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(first.status()).toBe('signed-out');
     expect(requests).toHaveLength(0);
 
-    await signedIn();
+    const auth = await signedIn();
+    await auth.renew(); // cookies known to work: a later login_required means the provider session ended
     answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     const reloaded = await loadPage();
     expect(reloaded.status()).toBe('signed-out');
     expect(reloaded.error()).toBeNull();
     // The hint is gone: the next load does not probe again.
     await loadPage();
-    expect(requests).toHaveLength(1);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('reports blocked third-party cookies when the restore right after sign-in needs login', async () => {
+    await signedIn();
+    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    const reloaded = await loadPage();
+    expect(reloaded.status()).toBe('signed-out');
+    expect(reloaded.error()?.code).toBe('third_party_cookies_blocked');
+  });
+
+  it('hands out a token that lives less than the clock skew, until half its lifetime is left', async () => {
+    answer = (request) =>
+      idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')!, expiresIn: 30 });
+    const auth = await signedIn();
+    await auth.renew();
+    expect(auth.currentAccessToken()).not.toBeNull();
+    idp.clock.advance(14);
+    try {
+      expect(auth.currentAccessToken()).not.toBeNull();
+      idp.clock.advance(2);
+      expect(auth.currentAccessToken()).toBeNull();
+    } finally {
+      idp.clock.advance(-16);
+    }
   });
 
   it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {

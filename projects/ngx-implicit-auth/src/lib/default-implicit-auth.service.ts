@@ -1,9 +1,9 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
 import { sameUser } from './claims';
-import { scopeFor, type SilentRenewConfig } from './config';
+import { sameOriginHref, scopeFor, type SilentRenewConfig } from './config';
 import { ImplicitAuthError, isInteractionRequired } from './errors';
-import type { ImplicitAuthEvent, SignOutReason } from './events';
+import type { SignOutReason } from './events';
 import {
   type AccessTokenInfo,
   type AccessTokenOptions,
@@ -13,24 +13,18 @@ import {
   type LogoutOptions,
 } from './implicit-auth.service';
 import { isAuthorizationResponse, parseAuthorizationResponse, providerError } from './protocol/authorization-response';
-import { buildLogoutUrl } from './protocol/logout';
-import { generateRandomToken } from './protocol/random';
-import { toSafeReturnUrl } from './protocol/return-url';
 import { ProviderClient } from './provider-client';
 import type { SilentAuthorizeRequest } from './renewal/silent-authorize';
 import type { ValidatedResponse } from './response-types';
 import { createRenewalScheduler } from './renewal/renewal-scheduler';
 import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
-import { isThirdPartyCookieBlock, thirdPartyCookiesBlockedError } from './renewal/third-party-cookies';
+import { createCookieBlockDetector } from './renewal/third-party-cookies';
 import { SessionState, toImplicitAuthError } from './storage/session-state';
 import { createSessionStore, isSession, type Session } from './storage/session-store';
 import { storageOf } from './storage/web-storage';
 import { createTransactionStore, type PendingTransaction } from './storage/transaction-store';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
-
-/** When this tab last signed in interactively: a `login_required` soon after points at blocked cookies. */
-const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
 
 /**
  * The library's implementation of {@link ImplicitAuthService}: the Angular wiring around the framework-free
@@ -51,6 +45,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     storageOf(this.#window, 'localStorage'),
   );
   readonly #flight = createSingleFlight<string, void>();
+  readonly #cookies = createCookieBlockDetector({
+    storage: this.#sessionStorage,
+    issuer: this.#config.issuer,
+    appHostname: this.#window.location.hostname,
+    now: () => this.#clock.now(),
+  });
   readonly #tabs = createTabSync<Session>({
     name: `ngx-implicit-auth:${this.#config.issuer}:${this.#config.clientId}`,
     isTokens: isSession,
@@ -96,7 +96,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     // The kept session first: a refused callback must leave it exactly as it was.
     const kept = this.#state.load(this.#clock.now());
     if (kept) this.#adopt(kept);
-    let work: Promise<unknown>;
+    let work: Promise<unknown> = Promise.resolve();
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
       const state = new URLSearchParams(fragment.slice(1)).getAll('state');
@@ -104,13 +104,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.#processCallback(fragment);
     } else if (!this.#session() && this.#config.silentRenew && this.#config.silentRenew.restoreSession) {
-      work = this.#state.hadSession ? this.#restoreSilently() : Promise.resolve();
-    } else {
-      work = Promise.resolve();
+      if (this.#state.hadSession) work = this.#restoreSilently();
     }
-    const done = () => this.#state.finishStart();
     // Start-up failures are already in `error` and `events`; start-up itself must always finish.
-    this.#readyPromise = work.then(done, done);
+    this.#readyPromise = work.catch(() => undefined).then(() => this.#state.finishStart());
   }
 
   override whenReady(): Promise<void> {
@@ -123,12 +120,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     this.#signedOut = false;
     try {
       const { location } = this.#window;
+      const { toSafeReturnUrl, generateRandomToken } = await this.#client.onDemand();
       const returnUrl = toSafeReturnUrl(
         options.returnUrl ?? location.pathname + location.search + location.hash,
         location.origin,
       );
       const config = this.#config;
-      const metadata = await this.#client.metadata();
       const now = this.#clock.now();
       const transaction: PendingTransaction = {
         state: generateRandomToken(),
@@ -139,14 +136,14 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         audience: options.audience ?? config.audience,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
-      const url = this.#client.authorizeUrl(metadata, transaction, {
+      const url = await this.#client.authorizeUrl(transaction, {
         prompt: options.prompt,
         extraParams: { ...config.authorizeParams, ...options.authorizeParams },
       });
       this.#transactions.prune(now);
       this.#transactions.save(transaction);
       this.#redirecting = true;
-      this.#emit({ type: 'login_started', returnUrl });
+      this.#state.emit({ type: 'login_started', returnUrl });
       this.#redirect(url);
     } catch (error: unknown) {
       throw this.#fail(error);
@@ -164,27 +161,30 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
   override async logout(options: LogoutOptions = {}): Promise<void> {
     const idToken = this.#session()?.idToken;
-    const { origin } = this.#window.location;
-    let returnTo = this.#config.logout.postLogoutRedirectUri;
-    try {
-      // Same rule as after sign-in: the app's own origin only (the provider's registered list is a second line).
-      if (options.returnTo !== undefined) returnTo = origin + toSafeReturnUrl(options.returnTo, origin);
-    } catch (error: unknown) {
-      throw this.#fail(error);
+    // The app's own origin only; the provider's registered list is a second line, not the only one.
+    const returnTo =
+      options.returnTo === undefined
+        ? this.#config.logout.postLogoutRedirectUri
+        : sameOriginHref(options.returnTo, this.#window.location.origin);
+    if (!returnTo) {
+      throw this.#fail(new ImplicitAuthError('invalid_return_url', "logout returnTo must be on the app's origin"));
     }
     this.#signedOut = true;
     this.#endSession('logout');
     this.#tabs.publish({ type: 'signed_out' });
     const { logout, issuer, clientId } = this.#config;
     if (options.localOnly || logout.style === 'local') return;
+    // Signed out here whatever happens next; without the protocol code, RP-initiated logout (or a reachable
+    // provider) the provider session cannot be ended from here.
+    const onDemand = await this.#client.onDemand().catch(() => undefined);
     let endSessionEndpoint: string | undefined;
     if (logout.style === 'oidc') {
       endSessionEndpoint = (await this.#client.metadata().catch(() => undefined))?.end_session_endpoint;
-      // Without RP-initiated logout (or a reachable provider) the provider session cannot be ended from here.
       if (!endSessionEndpoint) return;
     }
+    if (!onDemand) return;
     this.#redirect(
-      buildLogoutUrl({
+      onDemand.buildLogoutUrl({
         style: logout.style,
         endSessionEndpoint,
         issuer,
@@ -199,7 +199,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     const audience = options.audience ?? this.#config.audience;
     const kept = this.#session()?.accessTokens[audience ?? ''];
     // A token within the clock-skew margin of its expiry would likely be refused on arrival: never hand it out.
-    return kept && kept.expiresAt - this.#config.clockSkewSeconds * 1000 > this.#clock.now()
+    // The margin is capped at half the token's lifetime, or a token shorter-lived than the skew would never do.
+    const lifetime = kept ? kept.expiresAt - (kept.receivedAt ?? 0) : 0;
+    const margin = Math.min(this.#config.clockSkewSeconds * 1000, lifetime / 2);
+    return kept && kept.expiresAt - margin > this.#clock.now()
       ? { token: kept.token, audience, scopes: kept.scopes, expiresAt: kept.expiresAt }
       : null;
   }
@@ -255,8 +258,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       }
       const validated = await this.#client.validate(response, transaction);
       this.#accept(validated, transaction.audience, null);
-      this.#sessionStorage?.setItem(SIGNED_IN_AT, String(this.#clock.now()));
-      this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
+      this.#cookies.signedInInteractively();
+      this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
       return transaction.returnUrl;
     } catch (error: unknown) {
       throw this.#fail(error, true);
@@ -270,12 +273,24 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       const validated = await this.#authorizeSilently({ audience: this.#config.audience, scope: this.#config.scope });
       if (epoch !== this.#state.epoch || this.#session()) return; // signed out meanwhile, or signed in another way
       this.#accept(validated, this.#config.audience, null);
-      this.#emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
+      this.#cookies.silentRequestWorked();
+      this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
-      // Not an error the user caused or can fix here: they are simply signed out, and may sign in.
+      // Usually not an error the user caused or can fix (they are simply signed out, and may sign in); but
+      // blocked cookies explain why every reload signs them out, so that one is shown.
+      const typed = this.#silentFailure(error);
+      if (typed.code === 'third_party_cookies_blocked') this.#fail(typed);
       this.#state.forgetHint();
-      this.#emit({ type: 'renewal_failed', error: toImplicitAuthError(error) });
+      this.#state.emit({ type: 'renewal_failed', error: typed });
     }
+  }
+
+  /** A silent request's failure, typed (blocked cookies recognised, with their event). */
+  #silentFailure(error: unknown): ImplicitAuthError {
+    const typed = this.#cookies.classify(toImplicitAuthError(error));
+    if (typed.code === 'third_party_cookies_blocked')
+      this.#state.emit({ type: 'third_party_cookies_blocked', error: typed });
+    return typed;
   }
 
   /** One `prompt=none` round trip, fully validated, with the response-handling code loaded first. */
@@ -291,7 +306,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     const epoch = this.#state.epoch;
     try {
       if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
-      this.#emit({ type: 'renewal_started', audience });
+      this.#state.emit({ type: 'renewal_started', audience });
       await this.#tabs.runExclusive(audience, async () => {
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.
         if (this.#session() !== started) return;
@@ -312,22 +327,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
           throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
         }
         this.#accept(validated, audience, this.#session());
-        this.#sessionStorage?.removeItem(SIGNED_IN_AT);
+        this.#cookies.silentRequestWorked();
       });
     } catch (error: unknown) {
-      let typed = toImplicitAuthError(error);
-      // Only the first renewal after an interactive sign-in can reveal blocked cookies (a later one worked).
-      const evidence = {
-        now: this.#clock.now(),
-        interactiveSignInAt: Number(this.#sessionStorage?.getItem(SIGNED_IN_AT)) || undefined,
-        sameHost: new URL(this.#config.issuer).hostname === this.#window.location.hostname,
-      };
-      if (isThirdPartyCookieBlock(typed, evidence)) {
-        typed = thirdPartyCookiesBlockedError(typed);
-        this.#emit({ type: 'third_party_cookies_blocked', error: typed });
-      }
+      const typed = this.#silentFailure(error);
       this.#fail(typed);
-      this.#emit({ type: 'renewal_failed', error: typed });
+      this.#state.emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
       if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
         this.#endSession('session_ended');
@@ -343,8 +348,13 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   #accept({ tokens, claims }: ValidatedResponse, audience: string | undefined, previous: Session | null): void {
     const accessTokens = { ...previous?.accessTokens };
     if (tokens.accessToken && tokens.expiresAt) {
-      accessTokens[audience ?? ''] = { token: tokens.accessToken, expiresAt: tokens.expiresAt, scopes: tokens.scopes };
-      this.#emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
+      accessTokens[audience ?? ''] = {
+        token: tokens.accessToken,
+        expiresAt: tokens.expiresAt,
+        receivedAt: this.#clock.now(),
+        scopes: tokens.scopes,
+      };
+      this.#state.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
     }
     const session: Session = {
       idToken: tokens.idToken ?? previous?.idToken,
@@ -364,13 +374,13 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
+  /**
+   * Another tab signed out (so does this one), or renewed: its tokens are taken for the same user (or none yet),
+   * never after this tab's user signed out (a renewal under way elsewhere must not sign them back in).
+   */
   #onTabMessage(message: TabSyncMessage<Session>): void {
-    if (message.type === 'signed_out') {
-      this.#endSession('other_tab');
-    } else if (this.#signedOut) {
-      // This tab's user signed out: a renewal another tab had under way must not sign them back in.
-    } else if (!this.#session() || sameUser(this.#session()?.claims, message.tokens.claims)) {
-      // Same user (or none yet): take the other tab's renewal instead of running one of our own.
+    if (message.type === 'signed_out') this.#endSession('other_tab');
+    else if (!this.#signedOut && (!this.#session() || sameUser(this.#session()?.claims, message.tokens.claims))) {
       this.#adopt(message.tokens);
     }
   }
@@ -385,10 +395,6 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     const typed = toImplicitAuthError(error);
     this.#state.setError(typed, refusedResponse);
     return typed;
-  }
-
-  #emit(event: ImplicitAuthEvent): void {
-    this.#state.emit(event);
   }
 
   #replaceUrl(url: string): void {

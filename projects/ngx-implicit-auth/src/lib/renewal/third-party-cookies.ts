@@ -72,3 +72,37 @@ export async function probeStorageAccess(doc: Document): Promise<boolean | undef
     return undefined;
   }
 }
+
+/** sessionStorage key: when this tab last signed in interactively (survives the reload right after). */
+const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
+
+/**
+ * What the service tells it (an interactive sign-in, a silent request that worked) and what it answers: whether a
+ * silent request's `login_required` means blocked cookies. Only the first silent request after an interactive
+ * sign-in can show that — once one has worked, cookies do — and never with the provider on the app's host name.
+ */
+export function createCookieBlockDetector(options: {
+  readonly storage: Storage | undefined;
+  readonly issuer: string;
+  readonly appHostname: string;
+  readonly now: () => number;
+}) {
+  const { storage } = options;
+  return {
+    signedInInteractively(): void {
+      storage?.setItem(SIGNED_IN_AT, String(options.now()));
+    },
+    silentRequestWorked(): void {
+      storage?.removeItem(SIGNED_IN_AT);
+    },
+    /** `error` typed, or turned into `third_party_cookies_blocked` when the evidence says so. */
+    classify(error: ImplicitAuthError): ImplicitAuthError {
+      const blocked = isThirdPartyCookieBlock(error, {
+        now: options.now(),
+        interactiveSignInAt: Number(storage?.getItem(SIGNED_IN_AT)) || undefined,
+        sameHost: new URL(options.issuer).hostname === options.appHostname,
+      });
+      return blocked ? thirdPartyCookiesBlockedError(error) : error;
+    },
+  };
+}

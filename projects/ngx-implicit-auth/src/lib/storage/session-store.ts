@@ -5,6 +5,8 @@ import type { TokenStore, TokenStorageKind } from '../config';
 export interface StoredAccessToken {
   readonly token: string;
   readonly expiresAt: number;
+  /** When it was received (ms since the epoch): with `expiresAt`, its lifetime. */
+  readonly receivedAt?: number;
   readonly scopes: readonly string[];
 }
 
