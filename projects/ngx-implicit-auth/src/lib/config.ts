@@ -171,6 +171,20 @@ export function scopeFor(responseType: ImplicitResponseType, scope: string): str
     : `openid ${normalised}`.trim();
 }
 
+/**
+ * `value` resolved against `origin` by the browser's URL parser, if it lands on that origin (`//evil`,
+ * `/\\evil`, `javascript:` and other origins do not); else `null`.
+ */
+export function sameOriginHref(value: string, origin: string): string | null {
+  try {
+    const url = new URL(value, origin);
+    return url.origin === origin ? url.href : null;
+  } catch {
+    // Not a URL at all: treated like one on another origin.
+    return null;
+  }
+}
+
 /** Whether `hostname` is a loopback host, where plain http is acceptable for development. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);

@@ -1,10 +1,17 @@
 /*
- * Everything that runs only once a response is on its way or has arrived — the silent-renewal round trip,
- * response and ID token validation with jose's signature check, the JWKS cache, UserInfo — loaded on first use
- * (`ProviderClient.onDemand()`), so a visitor who never signs in never downloads it and the app's initial
- * bundle stays small. Once loaded it stays for the page's lifetime: later renewals pay nothing.
+ * The protocol steps, loaded at the first exchange with the provider (`ProviderClient.onDemand()`): discovery,
+ * the authorize and logout URLs, the return-URL check and random values (sign-in), the silent-renewal round
+ * trip, response and ID token validation with jose's signature check, the JWKS cache and UserInfo. What every
+ * page load needs (start-up, session state, the interceptor's fast path, the guard) stays in the initial
+ * bundle; a visitor who never signs in never downloads this. Once loaded it stays for the page's lifetime:
+ * later renewals pay nothing.
  */
 export { createJwksKeyResolver } from './protocol/jwks';
 export { validateAuthorizationResponse } from './protocol/response-validation';
 export { fetchUserInfo } from './protocol/userinfo';
 export { authorizeSilently } from './renewal/silent-authorize';
+export { buildAuthorizationUrl } from './protocol/authorization-request';
+export { fetchProviderMetadata } from './protocol/discovery';
+export { buildLogoutUrl } from './protocol/logout';
+export { generateRandomToken } from './protocol/random';
+export { toSafeReturnUrl } from './protocol/return-url';

@@ -1,8 +1,8 @@
 import { inject, Injectable } from '@angular/core';
 import { ImplicitAuthError } from './errors';
-import { type AuthorizationRequest, buildAuthorizationUrl } from './protocol/authorization-request';
+import type { AuthorizationRequest } from './protocol/authorization-request';
 import type { AuthorizationResponse } from './protocol/authorization-response';
-import { fetchProviderMetadata, type ProviderMetadata } from './protocol/discovery';
+import type { ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
 import type { Expectation, ValidatedResponse } from './response-types';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
@@ -43,12 +43,12 @@ export class ProviderClient {
   }
 
   /** The authorize URL for a request; `extra` carries `prompt`, `id_token_hint`, `response_mode`, extras. */
-  authorizeUrl(
-    metadata: ProviderMetadata,
+  async authorizeUrl(
     expected: Expectation,
     extra: Pick<AuthorizationRequest, 'prompt' | 'idTokenHint' | 'responseMode' | 'extraParams'>,
     redirectUri = this.#config.redirectUri,
-  ): string {
+  ): Promise<string> {
+    const [metadata, { buildAuthorizationUrl }] = await Promise.all([this.metadata(), this.onDemand()]);
     return buildAuthorizationUrl({
       authorizationEndpoint: metadata.authorization_endpoint,
       clientId: this.#config.clientId,
@@ -95,7 +95,7 @@ export class ProviderClient {
     const explicit = endpoints.authorization && (endpoints.jwks || responseType === 'token');
     const discovered: ProviderMetadata = explicit
       ? { issuer, authorization_endpoint: endpoints.authorization as string }
-      : await fetchProviderMetadata(issuer, this.#fetch);
+      : await (await this.onDemand()).fetchProviderMetadata(issuer, this.#fetch);
     return {
       ...discovered,
       authorization_endpoint: endpoints.authorization ?? discovered.authorization_endpoint,

@@ -17,10 +17,9 @@ export interface ValidatedResponse {
 export interface ProviderPort {
   metadata(): Promise<ProviderMetadata>;
   authorizeUrl(
-    metadata: ProviderMetadata,
     expected: Expectation,
     extra: Pick<AuthorizationRequest, 'prompt' | 'idTokenHint' | 'responseMode' | 'extraParams'>,
     redirectUri?: string,
-  ): string;
+  ): Promise<string>;
   validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse>;
 }

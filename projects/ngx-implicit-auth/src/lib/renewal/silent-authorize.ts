@@ -34,8 +34,7 @@ export async function authorizeSilently(
     scope: scopeFor(config.responseType, request.scope),
     audience: request.audience,
   };
-  const url = client.authorizeUrl(
-    metadata,
+  const url = await client.authorizeUrl(
     expected,
     {
       prompt: 'none',
