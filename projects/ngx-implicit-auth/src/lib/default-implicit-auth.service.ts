@@ -172,27 +172,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     this.#signedOut = true;
     this.#endSession('logout');
     this.#tabs.publish({ type: 'signed_out' });
-    const { logout, issuer, clientId } = this.#config;
-    if (options.localOnly || logout.style === 'local') return;
-    // Signed out here whatever happens next; without the protocol code, RP-initiated logout (or a reachable
-    // provider) the provider session cannot be ended from here.
-    const onDemand = await this.#client.onDemand().catch(() => undefined);
-    let endSessionEndpoint: string | undefined;
-    if (logout.style === 'oidc') {
-      endSessionEndpoint = (await this.#client.metadata().catch(() => undefined))?.end_session_endpoint;
-      if (!endSessionEndpoint) return;
-    }
-    if (!onDemand) return;
-    this.#redirect(
-      onDemand.buildLogoutUrl({
-        style: logout.style,
-        endSessionEndpoint,
-        issuer,
-        clientId,
-        idTokenHint: idToken,
-        postLogoutRedirectUri: returnTo,
-      }),
-    );
+    if (options.localOnly || this.#config.logout.style === 'local') return;
+    // Signed out here whatever happens next; the provider session is ended too where the provider allows it.
+    const url = await this.#client.logoutUrl(idToken, returnTo).catch(() => null);
+    if (url) this.#redirect(url);
   }
 
   override currentAccessToken(options: Pick<AccessTokenOptions, 'audience'> = {}): AccessTokenInfo | null {

@@ -63,6 +63,30 @@ export class ProviderClient {
   }
 
   /**
+   * Where to end the provider session: RP-initiated logout at `end_session_endpoint`, or Auth0's `/v2/logout`;
+   * `null` when the provider offers no logout endpoint.
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
+   */
+  async logoutUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | null> {
+    const { logout, issuer, clientId } = this.#config;
+    if (logout.style === 'local') return null;
+    const [{ buildLogoutUrl }, metadata] = await Promise.all([
+      this.onDemand(),
+      logout.style === 'oidc' ? this.metadata() : undefined,
+    ]);
+    const endSessionEndpoint = metadata?.end_session_endpoint;
+    if (logout.style === 'oidc' && !endSessionEndpoint) return null;
+    return buildLogoutUrl({
+      style: logout.style,
+      endSessionEndpoint,
+      issuer,
+      clientId,
+      idTokenHint,
+      postLogoutRedirectUri,
+    });
+  }
+
+  /**
    * Full validation of a response whose `state` already matched `expected`, then UserInfo when enabled
    * (OIDC Core §5.3.2: its `sub` must equal the ID token's). Stores nothing.
    */
