@@ -3,18 +3,11 @@
  * and a console log kept for error messages. `evaluateWithin` bounds `page.evaluate`, which has no timeout of
  * its own: a request that never answers must fail the bench, not hang it.
  */
+import { newBrowserPage } from '../../e2e/support/browser.mjs';
 import { ACTION_TIMEOUT_MS } from '../../e2e/support/stack.mjs';
 
-export async function newBenchPage(browser) {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
-  const page = await context.newPage();
-  // `browserLog` is the name the e2e helpers (waitForTestIdText) read when they report a timeout.
-  page.browserLog = [];
-  page.on('console', (message) => page.browserLog.push(`console.${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => page.browserLog.push(`uncaught: ${error.message}`));
-  return page;
+export function newBenchPage(browser) {
+  return newBrowserPage(browser, ACTION_TIMEOUT_MS);
 }
 
 /** `page.evaluate(fn, arg)`, failing after `timeoutMs` with `what` in the message. */

@@ -95,3 +95,18 @@ function isExecutable(path) {
     return false;
   }
 }
+
+/**
+ * A page in a fresh browser context (own cookies and storage), with the harness's bounded waits and a console
+ * log kept for error messages (`page.browserLog`, read by the helpers that report a timeout).
+ */
+export async function newBrowserPage(browser, timeoutMs) {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(timeoutMs);
+  context.setDefaultNavigationTimeout(timeoutMs);
+  const page = await context.newPage();
+  page.browserLog = [];
+  page.on('console', (message) => page.browserLog.push(`console.${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => page.browserLog.push(`uncaught: ${error.message}`));
+  return page;
+}

@@ -16,7 +16,7 @@ import { DEMO_API_AUDIENCE, DEMO_CLIENT_ID } from '../../dev/defaults.mjs';
 import { startIdp } from '../../dev/idp.mjs';
 import { startRecordingApi } from '../fixtures/recording-api.mjs';
 import { startTestOp } from '../fixtures/test-op.mjs';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, newBrowserPage } from './browser.mjs';
 import { startBlankAppServer, startDemoServer } from './demo-server.mjs';
 
 /** How long any single browser action or wait may take before the test fails. */
@@ -109,16 +109,7 @@ export async function startStack({
   }
 
   /** A page in a fresh browser context (own cookies and storage), with bounded waits and a console log. */
-  stack.newPage = async () => {
-    const context = await stack.browser.newContext();
-    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
-    const page = await context.newPage();
-    page.browserLog = [];
-    page.on('console', (message) => page.browserLog.push(`console.${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => page.browserLog.push(`uncaught: ${error.message}`));
-    return page;
-  };
+  stack.newPage = () => newBrowserPage(stack.browser, ACTION_TIMEOUT_MS);
 
   /**
    * Points the demo at the test OP (client id `demo-spa`, APIs as given) and returns the config served.
