@@ -2,10 +2,8 @@ import { TestBed } from '@angular/core/testing';
 import type { ImplicitAuthConfig } from './config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
-import { provideImplicitAuth } from './provide-implicit-auth';
 import { SILENT_CALLBACK_MESSAGE_TYPE } from './renewal/silent-callback-message';
-import { createTestIssuer, type TestIssuer } from './testing';
-import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
+import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
 
 type Answer = (request: URLSearchParams) => Promise<string | null>;
 
@@ -59,29 +57,21 @@ describe('ImplicitAuthService (silent renewal)', () => {
     );
   }
 
-  async function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
-    TestBed.resetTestingModule();
-    TestBed.configureTestingModule({
-      providers: [
-        provideImplicitAuth({
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          audience: 'https://api.example',
-          apis: [
-            { url: 'https://api.example/v1' },
-            { url: 'https://reports.example', audience: 'https://reports', scope: 'read:reports' },
-          ],
-          silentRenew: { timeoutMs: 200, automatic: false },
-          ...config,
-        }),
-        { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
-        { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
-        { provide: IMPLICIT_AUTH_REDIRECT, useValue: (url: string) => redirects.push(url) },
-      ],
-    });
-    const auth = TestBed.inject(DefaultImplicitAuthService);
-    await auth.whenReady();
-    return auth;
+  function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+    return loadPageOf(
+      DefaultImplicitAuthService,
+      idp,
+      {
+        audience: 'https://api.example',
+        apis: [
+          { url: 'https://api.example/v1' },
+          { url: 'https://reports.example', audience: 'https://reports', scope: 'read:reports' },
+        ],
+        silentRenew: { timeoutMs: 200, automatic: false },
+        ...config,
+      },
+      redirects,
+    );
   }
 
   /** An interactive sign-in round trip, leaving a signed-in page. */

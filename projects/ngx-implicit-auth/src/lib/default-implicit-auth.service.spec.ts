@@ -5,8 +5,8 @@ import { ImplicitAuthError } from './errors';
 import type { ImplicitAuthEvent } from './events';
 import { ImplicitAuthService } from './implicit-auth.service';
 import { provideImplicitAuth } from './provide-implicit-auth';
-import { createTestIssuer, type TestIssuer } from './testing';
-import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
+import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './tokens';
 
 /**
  * Whole sign-in round trips: each "page load" is a fresh TestBed (which runs the app initializer, like a
@@ -30,26 +30,18 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
   afterEach(() => TestBed.resetTestingModule());
 
   /** Boots the app at the current jsdom URL and waits for start-up to finish. */
-  async function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<ImplicitAuthService> {
-    TestBed.resetTestingModule();
-    TestBed.configureTestingModule({
-      providers: [
-        provideImplicitAuth({
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          audience: 'https://api.example',
-          apis: [{ url: 'https://api.example/v1' }],
-          silentRenew: false,
-          ...config,
-        }),
-        { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
-        { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
-        { provide: IMPLICIT_AUTH_REDIRECT, useValue: (url: string) => redirects.push(url) },
-      ],
-    });
-    const auth = TestBed.inject(ImplicitAuthService);
-    await auth.whenReady();
-    return auth;
+  function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<ImplicitAuthService> {
+    return loadPageOf(
+      ImplicitAuthService,
+      idp,
+      {
+        audience: 'https://api.example',
+        apis: [{ url: 'https://api.example/v1' }],
+        silentRenew: false,
+        ...config,
+      },
+      redirects,
+    );
   }
 
   /** Starts a sign-in and returns the authorize request's parameters. */

@@ -17,3 +17,4 @@ export {
   type TestIssuerOptions,
   type TestSigningKey,
 } from './test-issuer';
+export { loadPage } from './load-page';

@@ -1,0 +1,31 @@
+import type { ProviderToken } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type { ImplicitAuthConfig } from '../config';
+import { provideImplicitAuth } from '../provide-implicit-auth';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from '../tokens';
+import type { TestIssuer } from './test-issuer';
+
+/**
+ * One "page load" of an app using the library: a fresh TestBed (which runs the app initializer, like a real
+ * bootstrap) over the current jsdom location and storage, wired to the in-memory provider `idp`, recording the
+ * URLs the library leaves for in `redirects`. Resolves once start-up has finished.
+ */
+export async function loadPage<T extends { whenReady(): Promise<void> }>(
+  service: ProviderToken<T>,
+  idp: TestIssuer,
+  config: Partial<ImplicitAuthConfig>,
+  redirects: string[],
+): Promise<T> {
+  TestBed.resetTestingModule();
+  TestBed.configureTestingModule({
+    providers: [
+      provideImplicitAuth({ issuer: idp.issuer, clientId: idp.clientId, ...config }),
+      { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
+      { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
+      { provide: IMPLICIT_AUTH_REDIRECT, useValue: (url: string) => redirects.push(url) },
+    ],
+  });
+  const auth = TestBed.inject(service);
+  await auth.whenReady();
+  return auth;
+}
