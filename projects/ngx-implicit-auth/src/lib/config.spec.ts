@@ -1,5 +1,5 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import { resolveConfig } from './config';
+import { resolveConfig, sameOriginHref, scopeFor } from './config';
 import { ImplicitAuthError } from './errors';
 
 describe('resolveConfig', () => {
@@ -24,5 +24,65 @@ describe('resolveConfig', () => {
   it('names the field of a broken config', () => {
     expect(() => resolveConfig({ issuer: 'not a url', clientId: 'spa' }, origin)).toThrow(/config\.issuer/);
     expect(() => resolveConfig({ issuer: 'https://idp.example/', clientId: '' }, origin)).toThrow(ImplicitAuthError);
+  });
+});
+
+describe('resolveConfig refuses, naming the field', () => {
+  const origin = 'https://app.example';
+  const base = { issuer: 'https://idp.example/', clientId: 'spa' };
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['a plain-http issuer off loopback', { issuer: 'http://idp.example/' }, /config\.issuer must be https/],
+    ['an issuer with a query', { issuer: 'https://idp.example/?x=1' }, /config\.issuer/],
+    ['an issuer with credentials', { issuer: 'https://u:p@idp.example/' }, /config\.issuer/],
+    ['a relative issuer', { issuer: '/idp' }, /config\.issuer must be an absolute URL/],
+    ['a missing client id', { clientId: '  ' }, /config\.clientId/],
+    ['a redirect URI with a fragment', { redirectUri: 'https://app.example/#x' }, /config\.redirectUri/],
+    ['an unknown response type', { responseType: 'code' }, /config\.responseType/],
+    ['an empty audience', { audience: '' }, /config\.audience/],
+    ['alg none', { algorithms: ['none'] }, /config\.algorithms/],
+    ['HS256', { algorithms: ['RS256', 'HS256'] }, /config\.algorithms/],
+    ['no algorithm at all', { algorithms: [] }, /config\.algorithms/],
+    ['an unknown storage', { storage: 'local' }, /config\.storage/],
+    ['an endpoint over plain http', { endpoints: { jwks: 'http://idp.example/jwks' } }, /config\.endpoints\.jwks/],
+    ['an unknown logout style', { logout: { style: 'global' } }, /config\.logout\.style/],
+    ['a reserved authorize parameter', { authorizeParams: { nonce: 'fixed' } }, /authorizeParams\.nonce/],
+    ['a request object parameter', { authorizeParams: { request_uri: 'urn:x' } }, /authorizeParams\.request_uri/],
+    ['an API URL with a query', { apis: [{ url: 'https://api.example/?k=1' }] }, /apis\[0\]\.url/],
+    ['APIs with id_token only', { responseType: 'id_token', apis: [{ url: 'https://api.example' }] }, /config\.apis/],
+    ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
+    ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
+    [
+      'a silent callback on another origin',
+      { silentRenew: { redirectUri: 'https://cdn.example/s.html' } },
+      /silentRenew\.redirectUri/,
+    ],
+  ];
+  it.each(cases)('%s', (_name, overrides, message) => {
+    expect(() => resolveConfig({ ...base, ...overrides } as never, origin)).toThrow(message);
+  });
+
+  it('accepts plain http on loopback hosts, for development', () => {
+    for (const issuer of ['http://localhost:4400', 'http://127.0.0.1:4400', 'http://[::1]:4400']) {
+      expect(resolveConfig({ issuer, clientId: 'spa' }, 'http://localhost:4200').issuer).toBe(issuer);
+    }
+  });
+});
+
+describe('scopeFor', () => {
+  it('adds openid for response types with an ID token, and normalises spaces', () => {
+    expect(scopeFor('id_token token', '  read:messages   profile ')).toBe('openid read:messages profile');
+    expect(scopeFor('id_token', 'openid email')).toBe('openid email');
+    expect(scopeFor('token', 'read:messages')).toBe('read:messages');
+  });
+});
+
+describe('sameOriginHref', () => {
+  it('keeps URLs on the origin and refuses everything else', () => {
+    const origin = 'https://app.example';
+    expect(sameOriginHref('/bye?x=1', origin)).toBe('https://app.example/bye?x=1');
+    expect(sameOriginHref('https://app.example/bye', origin)).toBe('https://app.example/bye');
+    for (const value of ['//evil.example/', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)']) {
+      expect(sameOriginHref(value, origin)).toBeNull();
+    }
   });
 });

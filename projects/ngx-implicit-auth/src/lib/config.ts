@@ -190,19 +190,16 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-function checkUrl(field: string, value: unknown, opts: { httpsUnlessLoopback: boolean }): URL {
-  if (typeof value !== 'string' || value === '') fail(field, 'must be an absolute URL');
-  let url: URL;
+/** An absolute https URL (http only on loopback hosts, for development), without credentials. */
+function checkUrl(field: string, value: unknown): URL {
+  let url: URL | undefined;
   try {
-    url = new URL(value);
-  } catch (error: unknown) {
-    // A relative or malformed URL is a config mistake: name the field instead of leaking the TypeError.
-    throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} must be an absolute URL`, {
-      cause: error,
-    });
+    url = new URL(value as string);
+  } catch {
+    // A relative or malformed URL is a config mistake: named below instead of leaking the TypeError.
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(field, 'must be an http(s) URL');
-  if (opts.httpsUnlessLoopback && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  if (!url || typeof value !== 'string') fail(field, 'must be an absolute URL');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(field, 'must be https (http only on loopback)');
   }
   if (url.username || url.password) fail(field, 'must hold no credentials');
@@ -226,12 +223,12 @@ function checkPositive(field: string, value: unknown, fallback: number, max = Nu
  */
 export function resolveConfig(config: ImplicitAuthConfig, origin: string): ResolvedImplicitAuthConfig {
   if (config === null || typeof config !== 'object') fail('', 'must be an object');
-  const issuerUrl = checkUrl('issuer', config.issuer, { httpsUnlessLoopback: true });
+  const issuerUrl = checkUrl('issuer', config.issuer);
   if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
   if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
 
   const redirectUri = config.redirectUri ?? `${origin}/`;
-  const redirect = checkUrl('redirectUri', redirectUri, { httpsUnlessLoopback: true });
+  const redirect = checkUrl('redirectUri', redirectUri);
   if (redirect.hash) fail('redirectUri', 'must have no fragment');
 
   const responseType = config.responseType ?? 'id_token token';
@@ -264,13 +261,13 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
 
   const endpoints = config.endpoints ?? {};
   for (const key of ['authorization', 'jwks', 'endSession', 'userinfo'] as const) {
-    if (endpoints[key] !== undefined) checkUrl(`endpoints.${key}`, endpoints[key], { httpsUnlessLoopback: true });
+    if (endpoints[key] !== undefined) checkUrl(`endpoints.${key}`, endpoints[key]);
   }
 
   const logoutStyle = config.logout?.style ?? 'oidc';
   if (!['oidc', 'auth0', 'local'].includes(logoutStyle)) fail('logout.style', "must be 'oidc', 'auth0' or 'local'");
   const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? `${origin}/`;
-  checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri, { httpsUnlessLoopback: true });
+  checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri);
 
   const authorizeParams = config.authorizeParams ?? {};
   for (const [name, value] of Object.entries(authorizeParams)) {
@@ -281,7 +278,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
   const apis = config.apis ?? [];
   if (!Array.isArray(apis)) fail('apis', 'must be an array');
   apis.forEach((api, i) => {
-    const url = checkUrl(`apis[${i}].url`, api?.url, { httpsUnlessLoopback: true });
+    const url = checkUrl(`apis[${i}].url`, api?.url);
     if (url.search || url.hash) fail(`apis[${i}].url`, 'must have no query or fragment');
   });
   if (apis.length && responseType === 'id_token') {
@@ -292,7 +289,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
   let silentRenew: Required<SilentRenewConfig> | false = false;
   if (renew !== false) {
     const silentRedirectUri = renew?.redirectUri ?? `${origin}/silent-callback.html`;
-    const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri, { httpsUnlessLoopback: true });
+    const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri);
     if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
     silentRenew = {
       redirectUri: silentRedirectUri,

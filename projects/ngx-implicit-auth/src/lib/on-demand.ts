@@ -7,8 +7,7 @@
  * later renewals pay nothing.
  */
 export { createJwksKeyResolver } from './protocol/jwks';
-export { validateAuthorizationResponse } from './protocol/response-validation';
-export { fetchUserInfo } from './protocol/userinfo';
+export { validateProviderResponse } from './protocol/provider-response';
 export { authorizeSilently } from './renewal/silent-authorize';
 export { buildAuthorizationUrl } from './protocol/authorization-request';
 export { fetchProviderMetadata } from './protocol/discovery';

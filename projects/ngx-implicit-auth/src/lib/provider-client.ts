@@ -91,27 +91,13 @@ export class ProviderClient {
    * (OIDC Core §5.3.2: its `sub` must equal the ID token's). Stores nothing.
    */
   async validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse> {
-    const [metadata, validator] = await Promise.all([this.metadata(), this.onDemand()]);
-    const config = this.#config;
-    const keys = this.#keys(metadata, validator.createJwksKeyResolver);
-    const tokens = await validator.validateAuthorizationResponse(response, {
-      issuer: config.issuer,
-      clientId: config.clientId,
-      responseType: expected.responseType,
-      requestedScope: expected.scope,
-      nonce: expected.nonce,
-      algorithms: config.algorithms,
-      clockSkewSeconds: config.clockSkewSeconds,
-      clock: this.#clock,
-      requireIssParameter: metadata.authorization_response_iss_parameter_supported === true,
-      getKey: (header) => keys(header),
-    });
-    let claims = tokens.claims ?? null;
-    const endpoint = config.loadUserInfo ? metadata.userinfo_endpoint : undefined;
-    if (claims && endpoint && tokens.accessToken) {
-      claims = { ...(await validator.fetchUserInfo(endpoint, tokens.accessToken, claims.sub, this.#fetch)), ...claims };
-    }
-    return { tokens, claims };
+    const [metadata, onDemand] = await Promise.all([this.metadata(), this.onDemand()]);
+    // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
+    const getKey = (this.#keyResolver ??= metadata.jwks_uri
+      ? onDemand.createJwksKeyResolver(metadata.jwks_uri, { fetch: this.#fetch, clock: this.#clock })
+      : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
+    const context = { config: this.#config, metadata, clock: this.#clock, fetch: this.#fetch, getKey };
+    return onDemand.validateProviderResponse(response, expected, context);
   }
 
   async #loadMetadata(): Promise<ProviderMetadata> {
@@ -127,11 +113,5 @@ export class ProviderClient {
       end_session_endpoint: endpoints.endSession ?? discovered.end_session_endpoint,
       userinfo_endpoint: endpoints.userinfo ?? discovered.userinfo_endpoint,
     };
-  }
-
-  #keys(metadata: ProviderMetadata, create: typeof import('./on-demand').createJwksKeyResolver): KeyResolver {
-    return (this.#keyResolver ??= metadata.jwks_uri
-      ? create(metadata.jwks_uri, { fetch: this.#fetch, clock: this.#clock })
-      : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
   }
 }

@@ -1,13 +1,8 @@
-import type { ImplicitResponseType } from '../config';
+import type { Expectation } from '../protocol/provider-response';
 
-/** A sign-in that left for the provider and has not come back yet. */
-export interface PendingTransaction {
-  readonly state: string;
-  readonly nonce?: string;
+/** A sign-in that left for the provider and has not come back yet: what it asked for, and where to return. */
+export interface PendingTransaction extends Expectation {
   readonly returnUrl: string;
-  readonly responseType: ImplicitResponseType;
-  readonly scope: string;
-  readonly audience?: string;
   /** Milliseconds since the epoch after which the callback is refused. */
   readonly expiresAt: number;
 }
