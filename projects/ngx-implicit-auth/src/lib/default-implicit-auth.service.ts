@@ -19,7 +19,7 @@ import type { ValidatedResponse } from './response-types';
 import { createRenewalScheduler } from './renewal/renewal-scheduler';
 import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
-import { createCookieBlockDetector } from './renewal/third-party-cookies';
+import type { CookieBlockDetector } from './renewal/third-party-cookies';
 import { SessionState, toImplicitAuthError } from './storage/session-state';
 import { createSessionStore, isSession, type Session } from './storage/session-store';
 import { storageOf } from './storage/web-storage';
@@ -45,12 +45,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     storageOf(this.#window, 'localStorage'),
   );
   readonly #flight = createSingleFlight<string, void>();
-  readonly #cookies = createCookieBlockDetector({
-    storage: this.#sessionStorage,
-    issuer: this.#config.issuer,
-    appHostname: this.#window.location.hostname,
-    now: () => this.#clock.now(),
-  });
+  /** Blocked third-party cookie detection, built with the on-demand module (it only matters around silent requests). */
+  #cookies?: Promise<CookieBlockDetector | undefined>;
   readonly #tabs = createTabSync<Session>({
     name: `ngx-implicit-auth:${this.#config.issuer}:${this.#config.clientId}`,
     isTokens: isSession,
@@ -241,7 +237,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       }
       const validated = await this.#client.validate(response, transaction);
       this.#accept(validated, transaction.audience, null);
-      this.#cookies.signedInInteractively();
+      void this.#cookieDetector().then((cookies) => cookies?.signedInInteractively());
       this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
       return transaction.returnUrl;
     } catch (error: unknown) {
@@ -256,12 +252,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       const validated = await this.#authorizeSilently({ audience: this.#config.audience, scope: this.#config.scope });
       if (epoch !== this.#state.epoch || this.#session()) return; // signed out meanwhile, or signed in another way
       this.#accept(validated, this.#config.audience, null);
-      this.#cookies.silentRequestWorked();
+      void this.#cookieDetector().then((cookies) => cookies?.silentRequestWorked());
       this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
       // Usually not an error the user caused or can fix (they are simply signed out, and may sign in); but
       // blocked cookies explain why every reload signs them out, so that one is shown.
-      const typed = this.#silentFailure(error);
+      const typed = await this.#silentFailure(error);
       if (typed.code === 'third_party_cookies_blocked') this.#fail(typed);
       this.#state.forgetHint();
       this.#state.emit({ type: 'renewal_failed', error: typed });
@@ -269,11 +265,26 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   /** A silent request's failure, typed (blocked cookies recognised, with their event). */
-  #silentFailure(error: unknown): ImplicitAuthError {
-    const typed = this.#cookies.classify(toImplicitAuthError(error));
+  async #silentFailure(error: unknown): Promise<ImplicitAuthError> {
+    const cookies = await this.#cookieDetector();
+    const typed = cookies ? cookies.classify(toImplicitAuthError(error)) : toImplicitAuthError(error);
     if (typed.code === 'third_party_cookies_blocked')
       this.#state.emit({ type: 'third_party_cookies_blocked', error: typed });
     return typed;
+  }
+
+  #cookieDetector(): Promise<CookieBlockDetector | undefined> {
+    return (this.#cookies ??= this.#client.onDemand().then(
+      ({ createCookieBlockDetector }) =>
+        createCookieBlockDetector({
+          storage: this.#sessionStorage,
+          issuer: this.#config.issuer,
+          appHostname: this.#window.location.hostname,
+          now: () => this.#clock.now(),
+        }),
+      // Without the on-demand code there was no silent request to judge either.
+      () => undefined,
+    ));
   }
 
   /** One `prompt=none` round trip, fully validated, with the response-handling code loaded first. */
@@ -310,10 +321,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
           throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
         }
         this.#accept(validated, audience, this.#session());
-        this.#cookies.silentRequestWorked();
+        void this.#cookieDetector().then((cookies) => cookies?.silentRequestWorked());
       });
     } catch (error: unknown) {
-      const typed = this.#silentFailure(error);
+      const typed = await this.#silentFailure(error);
       this.#fail(typed);
       this.#state.emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.

@@ -14,3 +14,4 @@ export { fetchProviderMetadata } from './protocol/discovery';
 export { buildLogoutUrl } from './protocol/logout';
 export { generateRandomToken } from './protocol/random';
 export { toSafeReturnUrl } from './protocol/return-url';
+export { createCookieBlockDetector } from './renewal/third-party-cookies';

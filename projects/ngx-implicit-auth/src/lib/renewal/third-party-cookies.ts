@@ -106,3 +106,5 @@ export function createCookieBlockDetector(options: {
     },
   };
 }
+
+export type CookieBlockDetector = ReturnType<typeof createCookieBlockDetector>;
