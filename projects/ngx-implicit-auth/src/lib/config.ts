@@ -82,6 +82,14 @@ export interface SilentRenewConfig {
   readonly restoreSession?: boolean;
   /** Whether to ask for `response_mode=web_message` (Auth0 supports it). Default false. */
   readonly webMessage?: boolean;
+  /**
+   * What to do when the browser blocks the provider's cookie in the iframe (`third_party_cookies_blocked`):
+   * `'sign-out'` (default) ends the session cleanly, and the next guarded route or `login()` signs in
+   * interactively; `'redirect'` starts that interactive sign-in at once (top level, the provider's cookie is
+   * first-party, so an alive provider session usually signs the user straight back in). Never a loop: nothing
+   * retries silently.
+   */
+  readonly onCookiesBlocked?: 'sign-out' | 'redirect';
 }
 
 /**
@@ -298,6 +306,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
       automatic: renew?.automatic ?? true,
       restoreSession: renew?.restoreSession ?? true,
       webMessage: renew?.webMessage ?? false,
+      onCookiesBlocked: renew?.onCookiesBlocked === 'redirect' ? 'redirect' : 'sign-out',
     };
   }
 

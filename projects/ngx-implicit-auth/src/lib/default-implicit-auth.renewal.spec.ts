@@ -243,6 +243,22 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it("starts one interactive sign-in on blocked cookies with onCookiesBlocked: 'redirect', none by default", async () => {
+    const config = { silentRenew: { timeoutMs: 200, automatic: false, onCookiesBlocked: 'redirect' as const } };
+    const auth = await signedIn(config);
+    const before = redirects.length;
+    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'third_party_cookies_blocked' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(redirects.slice(before).map((url) => new URL(url).searchParams.get('prompt'))).toEqual([null]);
+
+    const quiet = await signedIn();
+    const count = redirects.length;
+    await expect(quiet.renew()).rejects.toMatchObject({ code: 'third_party_cookies_blocked' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(redirects.length).toBe(count);
+  });
+
   it('reports blocked third-party cookies when the restore right after sign-in needs login', async () => {
     await signedIn();
     answer = async (request) => `#error=login_required&state=${request.get('state')}`;

@@ -45,8 +45,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     storageOf(this.#window, 'localStorage'),
   );
   readonly #flight = createSingleFlight<string, void>();
-  /** Blocked third-party cookie detection, built with the on-demand module (it only matters around silent requests). */
-  #cookies?: Promise<CookieBlockDetector | undefined>;
+  #cookies?: Promise<CookieBlockDetector | undefined>; // built with the on-demand module (see #cookieDetector)
   readonly #tabs = createTabSync<Session>({
     name: `ngx-implicit-auth:${this.#config.issuer}:${this.#config.clientId}`,
     isTokens: isSession,
@@ -268,8 +267,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   async #silentFailure(error: unknown): Promise<ImplicitAuthError> {
     const cookies = await this.#cookieDetector();
     const typed = cookies ? cookies.classify(toImplicitAuthError(error)) : toImplicitAuthError(error);
-    if (typed.code === 'third_party_cookies_blocked')
+    if (typed.code === 'third_party_cookies_blocked') {
       this.#state.emit({ type: 'third_party_cookies_blocked', error: typed });
+      // After the caller ends the session, one interactive sign-in if asked for (its failure lands in `error`).
+      const renew = this.#config.silentRenew;
+      if (renew && renew.onCookiesBlocked === 'redirect') this.login().catch(() => undefined);
+    }
     return typed;
   }
 
