@@ -21,3 +21,17 @@ export interface IdTokenClaims {
 export function sameUser(a: IdTokenClaims | null | undefined, b: IdTokenClaims | null | undefined): boolean {
   return a?.sub === b?.sub && a?.iss === b?.iss;
 }
+
+/**
+ * A short, stable fingerprint of the user (issuer and subject), for the browser-wide hint of whose session began
+ * last: telling users apart without writing their identifier to localStorage. FNV-1a, 32 bits: a collision only
+ * makes a tab adopt a fresh, validated session for the user the provider reports.
+ */
+export function userFingerprint(claims: IdTokenClaims | null | undefined): string {
+  let hash = 0x811c9dc5;
+  for (const char of `${claims?.iss ?? ''}\n${claims?.sub ?? ''}`) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}

@@ -90,6 +90,14 @@ export interface SilentRenewConfig {
    * retries silently.
    */
   readonly onCookiesBlocked?: 'sign-out' | 'redirect';
+  /**
+   * Where the ID token sent as `id_token_hint` is kept. `'memory'` (default): with the session, so with
+   * `storage: 'memory'` a reload's restore goes without a hint. `'session'`: the ID token (never an access token)
+   * is also kept in sessionStorage, for providers that refuse `prompt=none` without `id_token_hint`
+   * (`invalid_request`). The trade-off: a script able to read sessionStorage can read the ID token, which proves
+   * who the user is to this app but grants no API access.
+   */
+  readonly idTokenHint?: 'memory' | 'session';
 }
 
 /**
@@ -307,7 +315,11 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
       restoreSession: renew?.restoreSession ?? true,
       webMessage: renew?.webMessage ?? false,
       onCookiesBlocked: renew?.onCookiesBlocked === 'redirect' ? 'redirect' : 'sign-out',
+      idTokenHint: renew?.idTokenHint ?? 'memory',
     };
+    if (silentRenew.idTokenHint !== 'memory' && silentRenew.idTokenHint !== 'session') {
+      fail('silentRenew.idTokenHint', "must be 'memory' or 'session'");
+    }
   }
 
   return {

@@ -2,10 +2,14 @@ import { TestBed } from '@angular/core/testing';
 import type { ImplicitAuthConfig } from './config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
-import { SILENT_CALLBACK_MESSAGE_TYPE } from './renewal/silent-callback-message';
-import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
-
-type Answer = (request: URLSearchParams) => Promise<string | null>;
+import { storageKeys } from './storage/storage-keys';
+import {
+  answerSilentRequests,
+  createTestIssuer,
+  loadPage as loadPageOf,
+  type SilentAnswers,
+  type TestIssuer,
+} from './testing';
 
 /**
  * Silent renewal through the real hidden-iframe channel: a fake provider watches for the library's iframe,
@@ -14,9 +18,8 @@ type Answer = (request: URLSearchParams) => Promise<string | null>;
  */
 describe('ImplicitAuthService (silent renewal)', () => {
   let idp: TestIssuer;
+  let silent: SilentAnswers;
   let requests: URLSearchParams[];
-  let answer: Answer;
-  let observer: MutationObserver;
   let redirects: string[];
 
   beforeAll(async () => {
@@ -27,34 +30,28 @@ describe('ImplicitAuthService (silent renewal)', () => {
     sessionStorage.clear();
     localStorage.clear();
     history.replaceState(null, '', '/');
-    requests = [];
     redirects = [];
-    answer = (request) => idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
-    observer = new MutationObserver((mutations) => {
-      for (const node of mutations.flatMap((m) => [...m.addedNodes])) {
-        if (node instanceof HTMLIFrameElement) void respond(node);
-      }
-    });
-    observer.observe(document.body, { childList: true });
+    silent = answerSilentRequests(idp);
+    requests = silent.requests;
   });
 
   afterEach(() => {
-    observer.disconnect();
+    silent.dispose();
     TestBed.resetTestingModule();
   });
 
-  async function respond(iframe: HTMLIFrameElement): Promise<void> {
-    const request = new URL(iframe.src).searchParams;
-    requests.push(request);
-    const response = await answer(request);
-    if (response === null) return; // a provider that never answers
-    window.dispatchEvent(
-      new MessageEvent('message', {
-        data: { type: SILENT_CALLBACK_MESSAGE_TYPE, response },
-        origin: location.origin,
-        source: iframe.contentWindow,
-      }),
-    );
+  const keys = () => storageKeys(idp.issuer, idp.clientId);
+
+  /** A session as another tab of this app would share it, begun at `startedAt` (default: now). */
+  function sessionFromOtherTab(auth: DefaultImplicitAuthService, token: string, startedAt = idp.clock.now()) {
+    return {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      startedAt,
+      idToken: 'x',
+      claims: { ...auth.claims()! },
+      accessTokens: { 'https://api.example': { token, expiresAt: idp.clock.now() + 3600_000, scopes: [] } },
+    };
   }
 
   function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
@@ -128,7 +125,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
     await auth.renew(); // cookies work: a later login_required means the provider session really ended
     const events: ImplicitAuthEvent[] = [];
     auth.events.subscribe((event) => events.push(event));
-    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     await expect(auth.renew()).rejects.toMatchObject({ code: 'provider_error', error: 'login_required' });
     expect(auth.status()).toBe('signed-out');
     expect(auth.error()?.error).toBe('login_required');
@@ -141,7 +138,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
     const auth = await signedIn();
     const events: ImplicitAuthEvent[] = [];
     auth.events.subscribe((event) => events.push(event));
-    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     await expect(auth.renew()).rejects.toMatchObject({ code: 'third_party_cookies_blocked', error: 'login_required' });
     expect(events.map((e) => e.type)).toContain('third_party_cookies_blocked');
     expect(auth.status()).toBe('signed-out');
@@ -154,7 +151,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
     const auth = await signedIn({ storage: 'session' });
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    answer = async (request) => {
+    silent.answer = async (request) => {
       await released;
       return idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
     };
@@ -162,27 +159,40 @@ describe('ImplicitAuthService (silent renewal)', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     await auth.logout({ localOnly: true });
     release();
-    await expect(renewal).rejects.toMatchObject({ code: 'renewal_failed' });
+    await expect(renewal).rejects.toMatchObject({ code: 'signed_out' });
     expect(auth.status()).toBe('signed-out');
-    expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
-    expect(localStorage.getItem('ngx-implicit-auth.had-session')).toBeNull();
+    expect(auth.error()).toBeNull();
+    expect(sessionStorage.getItem(keys().session)).toBeNull();
+    expect(localStorage.getItem(keys().hadSession)).toBeNull();
   });
 
   it('ignores tokens another tab renewed after this tab signed out', async () => {
     const auth = await signedIn();
     const claims = { ...auth.claims()! };
     await auth.logout({ localOnly: true });
-    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.issuer}:${idp.clientId}`);
+    const otherTab = new BroadcastChannel(keys().namespace);
     try {
+      // Begun before the sign-out (a renewal that finished late in another tab): refused.
       otherTab.postMessage({
         ns: 'ngx-implicit-auth',
         from: 'other-tab',
         type: 'tokens_updated',
         audience: 'https://api.example',
-        tokens: { claims, accessTokens: {} },
+        tokens: { ...sessionFromOtherTab(auth, 'late', idp.clock.now() - 1000), claims },
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(auth.status()).toBe('signed-out');
+      // Begun after it (an interactive sign-in in another tab): adopted.
+      idp.clock.advance(1);
+      otherTab.postMessage({
+        ns: 'ngx-implicit-auth',
+        from: 'other-tab',
+        type: 'tokens_updated',
+        audience: 'https://api.example',
+        tokens: { ...sessionFromOtherTab(auth, 'signed-in-again'), claims },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(auth.currentAccessToken()?.token).toBe('signed-in-again');
     } finally {
       otherTab.close();
     }
@@ -190,7 +200,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   it('treats a renewal for another user as a user switch: session cleared, nothing adopted', async () => {
     const auth = await signedIn();
-    answer = (request) =>
+    silent.answer = (request) =>
       idp.authorizationResponse({
         state: request.get('state')!,
         nonce: request.get('nonce')!,
@@ -204,7 +214,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
   it('refuses a renewal response that fails validation and keeps the current tokens', async () => {
     const auth = await signedIn();
     const kept = auth.currentAccessToken()!.token;
-    answer = (request) => idp.authorizationResponse({ state: request.get('state')!, nonce: 'replayed-nonce' });
+    silent.answer = (request) => idp.authorizationResponse({ state: request.get('state')!, nonce: 'replayed-nonce' });
     await expect(auth.renew()).rejects.toMatchObject({ code: 'nonce_mismatch' });
     expect(auth.status()).toBe('signed-in');
     expect(auth.currentAccessToken()!.token).toBe(kept);
@@ -212,7 +222,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   it('times out when the provider never answers, removing the iframe', async () => {
     const auth = await signedIn();
-    answer = async () => null;
+    silent.answer = async () => null;
     await expect(auth.renew()).rejects.toMatchObject({ code: 'timeout' });
     expect(document.querySelector('iframe')).toBeNull();
     expect(auth.error()?.code).toBe('timeout');
@@ -234,7 +244,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
     const auth = await signedIn();
     await auth.renew(); // cookies known to work: a later login_required means the provider session ended
-    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     const reloaded = await loadPage();
     expect(reloaded.status()).toBe('signed-out');
     expect(reloaded.error()).toBeNull();
@@ -247,7 +257,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
     const config = { silentRenew: { timeoutMs: 200, automatic: false, onCookiesBlocked: 'redirect' as const } };
     const auth = await signedIn(config);
     const before = redirects.length;
-    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     await expect(auth.renew()).rejects.toMatchObject({ code: 'third_party_cookies_blocked' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(redirects.slice(before).map((url) => new URL(url).searchParams.get('prompt'))).toEqual([null]);
@@ -261,14 +271,14 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   it('reports blocked third-party cookies when the restore right after sign-in needs login', async () => {
     await signedIn();
-    answer = async (request) => `#error=login_required&state=${request.get('state')}`;
+    silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
     const reloaded = await loadPage();
     expect(reloaded.status()).toBe('signed-out');
     expect(reloaded.error()?.code).toBe('third_party_cookies_blocked');
   });
 
   it('hands out a token that lives less than the clock skew, until half its lifetime is left', async () => {
-    answer = (request) =>
+    silent.answer = (request) =>
       idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')!, expiresIn: 30 });
     const auth = await signedIn();
     await auth.renew();
@@ -285,21 +295,15 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {
     const auth = await signedIn();
-    const otherTab = new BroadcastChannel(`ngx-implicit-auth:${idp.issuer}:${idp.clientId}`);
+    const otherTab = new BroadcastChannel(keys().namespace);
     const message = (data: object) => otherTab.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', ...data });
-    const renewed = {
-      idToken: 'x',
-      claims: { ...auth.claims()! },
-      accessTokens: {
-        'https://api.example': { token: 'from-other-tab', expiresAt: idp.clock.now() + 3600_000, scopes: [] },
-      },
-    };
+    const renewed = sessionFromOtherTab(auth, 'from-other-tab');
     // An open channel keeps the test process alive: close it whatever happens.
     try {
       message({ type: 'tokens_updated', audience: 'https://api.example', tokens: renewed });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
-      message({ type: 'signed_out' });
+      message({ type: 'signed_out', at: idp.clock.now() });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(auth.status()).toBe('signed-out');
     } finally {

@@ -5,6 +5,7 @@ import { ImplicitAuthError } from './errors';
 import type { ImplicitAuthEvent } from './events';
 import { ImplicitAuthService } from './implicit-auth.service';
 import { provideImplicitAuth } from './provide-implicit-auth';
+import { storageKeys } from './storage/storage-keys';
 import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './tokens';
 
@@ -88,8 +89,9 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
         // base64url: 22 characters carry 132 bits.
         expect(first.get(name)!.length).toBeGreaterThanOrEqual(22);
       }
-      expect(sessionStorage.getItem(`ngx-implicit-auth.tx.${first.get('state')}`)).not.toBeNull();
-      expect(sessionStorage.getItem(`ngx-implicit-auth.tx.${second.get('state')}`)).not.toBeNull();
+      const { transactionPrefix } = storageKeys(idp.issuer, idp.clientId);
+      expect(sessionStorage.getItem(transactionPrefix + first.get('state'))).not.toBeNull();
+      expect(sessionStorage.getItem(transactionPrefix + second.get('state'))).not.toBeNull();
     });
 
     it('keeps two sign-ins under way at once apart: the older one still completes', async () => {

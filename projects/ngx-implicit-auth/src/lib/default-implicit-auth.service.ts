@@ -1,8 +1,8 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
-import { sameUser } from './claims';
+import { sameUser, userFingerprint } from './claims';
 import { sameOriginHref, scopeFor, type SilentRenewConfig } from './config';
-import { ImplicitAuthError, isInteractionRequired } from './errors';
+import { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './errors';
 import type { SignOutReason } from './events';
 import {
   type AccessTokenInfo,
@@ -21,8 +21,9 @@ import { createSingleFlight } from './renewal/single-flight';
 import { createTabSync, type TabSyncMessage } from './renewal/tab-sync';
 import type { CookieBlockDetector } from './renewal/third-party-cookies';
 import { SessionState, toImplicitAuthError } from './storage/session-state';
-import { createSessionStore, isSession, type Session } from './storage/session-store';
-import { storageOf } from './storage/web-storage';
+import { belongsTo, createSessionStore, isSession, type Session } from './storage/session-store';
+import { storageKeys } from './storage/storage-keys';
+import { hintStorage, storageOf } from './storage/web-storage';
 import { createTransactionStore, type PendingTransaction } from './storage/transaction-store';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
@@ -38,18 +39,20 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   readonly #client = inject(ProviderClient);
   readonly #router = inject(Router, { optional: true });
   readonly #window = inject(DOCUMENT).defaultView as Window;
+  /** Every key, the tab channel and the lock are this app's own (issuer + client id). */
+  readonly #keys = storageKeys(this.#config.issuer, this.#config.clientId);
   readonly #sessionStorage = storageOf(this.#window, 'sessionStorage');
-  readonly #transactions = createTransactionStore(this.#sessionStorage);
+  /** sessionStorage for optional values: a full or disabled storage never breaks a sign-in. */
+  readonly #sessionHints = hintStorage(this.#sessionStorage, 'sessionStorage');
+  readonly #transactions = createTransactionStore(this.#sessionStorage, this.#keys.transactionPrefix);
   readonly #state = new SessionState(
-    createSessionStore(this.#config.storage, this.#sessionStorage),
-    storageOf(this.#window, 'localStorage'),
+    createSessionStore(this.#config.storage, this.#sessionStorage, this.#keys.session, this.#config),
+    hintStorage(storageOf(this.#window, 'localStorage'), 'localStorage'),
+    this.#keys.hadSession,
   );
   readonly #flight = createSingleFlight<string, void>();
   #cookies?: Promise<CookieBlockDetector | undefined>; // built with the on-demand module (see #cookieDetector)
-  readonly #tabs = createTabSync<Session>({
-    name: `ngx-implicit-auth:${this.#config.issuer}:${this.#config.clientId}`,
-    isTokens: isSession,
-  });
+  readonly #tabs = createTabSync<Session>({ name: this.#keys.namespace, isTokens: isSession });
   readonly #scheduler = createRenewalScheduler(() => this.renew().catch(() => undefined), {
     clock: this.#clock,
     window: this.#window,
@@ -63,8 +66,6 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     if (event.persisted) this.#redirecting = false;
   };
   #redirecting = false;
-  /** Set by `logout()` until the next interactive sign-in: other tabs' renewals are not adopted meanwhile. */
-  #signedOut = false;
   #readyPromise: Promise<void> = Promise.resolve();
 
   override readonly status = computed<AuthStatus>(() =>
@@ -88,6 +89,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     this.#window.addEventListener('pageshow', this.#onPageShow);
     const { location } = this.#window;
     const fragment = location.hash;
+    this.#finishLogoutReturn();
     // The kept session first: a refused callback must leave it exactly as it was.
     const kept = this.#state.load(this.#clock.now());
     if (kept) this.#adopt(kept);
@@ -112,7 +114,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override async login(options: LoginOptions = {}): Promise<void> {
     // One redirect at a time: a guard and an interceptor asking together must not start two sign-ins.
     if (this.#redirecting) return;
-    this.#signedOut = false;
+    const epoch = this.#state.epoch;
     try {
       const { location } = this.#window;
       const { toSafeReturnUrl, generateRandomToken } = await this.#client.onDemand();
@@ -135,8 +137,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         prompt: options.prompt,
         extraParams: { ...config.authorizeParams, ...options.authorizeParams },
       });
+      // Signed out while the provider was being asked: the user chose that, so no redirect starts.
+      this.#checkEpoch(epoch);
       this.#transactions.prune(now);
       this.#transactions.save(transaction);
+      this.#sessionHints.remove(this.#keys.logoutState);
       this.#redirecting = true;
       this.#state.emit({ type: 'login_started', returnUrl });
       this.#redirect(url);
@@ -155,7 +160,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   override async logout(options: LogoutOptions = {}): Promise<void> {
-    const idToken = this.#session()?.idToken;
+    const idToken = this.#session()?.idToken ?? this.#keptIdTokenHint();
     // The app's own origin only; the provider's registered list is a second line, not the only one.
     const returnTo =
       options.returnTo === undefined
@@ -164,12 +169,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     if (!returnTo) {
       throw this.#fail(new ImplicitAuthError('invalid_return_url', "logout returnTo must be on the app's origin"));
     }
-    this.#signedOut = true;
-    this.#endSession('logout');
-    this.#tabs.publish({ type: 'signed_out' });
+    this.#signOut('logout');
     if (options.localOnly || this.#config.logout.style === 'local') return;
     // Signed out here whatever happens next; the provider session is ended too where the provider allows it.
-    const url = await this.#client.logoutUrl(idToken, returnTo).catch(() => null);
+    const url = await this.#logoutUrl(idToken, returnTo).catch(() => null);
     if (url) this.#redirect(url);
   }
 
@@ -217,6 +220,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
   /** Validates a callback and, only when every check passed, replaces the session. Returns the return URL. */
   async #processCallback(encoded: string): Promise<string> {
+    const epoch = this.#state.epoch;
     try {
       const response = parseAuthorizationResponse(encoded);
       // A `state` is used once: taking it now means a replayed response is refused whatever happens next.
@@ -235,7 +239,9 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         throw providerError(response, this.#config.issuer, issRequired);
       }
       const validated = await this.#client.validate(response, transaction);
-      this.#accept(validated, transaction.audience, null);
+      // `logout()` while the response was being checked: it is dropped, never stored.
+      this.#checkEpoch(epoch);
+      this.#accept(validated, transaction.audience, null, this.#clock.now());
       void this.#cookieDetector().then((cookies) => cookies?.signedInInteractively());
       this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: transaction.returnUrl });
       return transaction.returnUrl;
@@ -246,41 +252,58 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
   /** Session restore on reload: a quiet silent sign-in (a `login_required` here just means "signed out"). */
   async #restoreSilently(): Promise<void> {
+    const epoch = this.#state.epoch;
+    const startedAt = this.#clock.now();
     try {
-      const epoch = this.#state.epoch;
-      const validated = await this.#authorizeSilently({ audience: this.#config.audience, scope: this.#config.scope });
+      const validated = await this.#authorizeSilently({
+        audience: this.#config.audience,
+        scope: this.#config.scope,
+        idTokenHint: this.#keptIdTokenHint(),
+      });
       if (epoch !== this.#state.epoch || this.#session()) return; // signed out meanwhile, or signed in another way
-      this.#accept(validated, this.#config.audience, null);
+      this.#accept(validated, this.#config.audience, null, startedAt);
       void this.#cookieDetector().then((cookies) => cookies?.silentRequestWorked());
       this.#state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: this.#window.location.pathname });
     } catch (error: unknown) {
-      // Usually not an error the user caused or can fix (they are simply signed out, and may sign in); but
-      // blocked cookies explain why every reload signs them out, so that one is shown.
-      const typed = await this.#silentFailure(error);
-      if (typed.code === 'third_party_cookies_blocked') this.#fail(typed);
+      const typed = await this.#classifySilentFailure(error);
+      if (epoch !== this.#state.epoch) return; // signed out meanwhile: nothing to report, nothing to start
+      // An interaction error just means "signed out" (the user may sign in). Anything else (a provider that
+      // refuses the request, an unreachable provider) is shown, and so are blocked cookies, which explain why
+      // every reload signs the user out.
+      if (typed.code === 'third_party_cookies_blocked' || !isInteractionRequired(typed)) this.#fail(typed);
       this.#state.forgetHint();
       this.#state.emit({ type: 'renewal_failed', error: typed });
+      this.#fallbackSignIn(typed);
     }
   }
 
   /** A silent request's failure, typed (blocked cookies recognised, with their event). */
-  async #silentFailure(error: unknown): Promise<ImplicitAuthError> {
+  async #classifySilentFailure(error: unknown): Promise<ImplicitAuthError> {
     const cookies = await this.#cookieDetector();
     const typed = cookies ? cookies.classify(toImplicitAuthError(error)) : toImplicitAuthError(error);
     if (typed.code === 'third_party_cookies_blocked') {
       this.#state.emit({ type: 'third_party_cookies_blocked', error: typed });
-      // After the caller ends the session, one interactive sign-in if asked for (its failure lands in `error`).
-      const renew = this.#config.silentRenew;
-      if (renew && renew.onCookiesBlocked === 'redirect') this.login().catch(() => undefined);
     }
     return typed;
+  }
+
+  /**
+   * After blocked cookies ended the session: one interactive sign-in when configured (its failure lands in
+   * `error`), never a silent retry. Started after the session ended, so a later `logout()` still stops it.
+   */
+  #fallbackSignIn(error: ImplicitAuthError): void {
+    const renew = this.#config.silentRenew;
+    if (error.code === 'third_party_cookies_blocked' && renew && renew.onCookiesBlocked === 'redirect') {
+      this.login().catch(() => undefined);
+    }
   }
 
   #cookieDetector(): Promise<CookieBlockDetector | undefined> {
     return (this.#cookies ??= this.#client.onDemand().then(
       ({ createCookieBlockDetector }) =>
         createCookieBlockDetector({
-          storage: this.#sessionStorage,
+          storage: this.#sessionHints,
+          key: this.#keys.signedInAt,
           issuer: this.#config.issuer,
           appHostname: this.#window.location.hostname,
           now: () => this.#clock.now(),
@@ -301,6 +324,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     const renew = this.#config.silentRenew;
     const started = this.#session();
     const epoch = this.#state.epoch;
+    const startedAt = this.#clock.now();
     try {
       if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
       this.#state.emit({ type: 'renewal_started', audience });
@@ -311,38 +335,64 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         const validated = await this.#authorizeSilently({
           audience,
           scope: scope ?? api?.scope ?? this.#config.scope,
-          idTokenHint: started?.idToken,
+          idTokenHint: started?.idToken ?? this.#keptIdTokenHint(),
         });
         // Signed out while the iframe was out: the answer must not sign the user back in (nor other tabs).
-        if (epoch !== this.#state.epoch) throw new ImplicitAuthError('renewal_failed', 'Signed out during the renewal');
-        const before = started?.claims;
-        const after = validated.claims;
-        if (before && after && !sameUser(before, after)) {
-          // Someone else signed in at the provider meanwhile: never mix two users' tokens in one session.
-          this.#endSession('user_switched');
-          this.#tabs.publish({ type: 'signed_out' });
+        this.#checkEpoch(epoch);
+        if (started?.claims && validated.claims && !sameUser(started.claims, validated.claims)) {
+          this.#switchUser(validated, audience, started);
+          // The callers asked for this user's token: they never get the other user's.
           throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
         }
-        this.#accept(validated, audience, this.#session());
+        this.#accept(validated, audience, this.#session(), startedAt);
         void this.#cookieDetector().then((cookies) => cookies?.silentRequestWorked());
       });
     } catch (error: unknown) {
-      const typed = await this.#silentFailure(error);
+      // Signed out meanwhile (here, by another tab or by the provider): that outcome stands. Whatever the
+      // provider said after it is not reported, and ends or starts nothing. (A user switch ends the session too,
+      // on purpose, and is reported.)
+      if (epoch !== this.#state.epoch && !isImplicitAuthError(error, 'user_switched')) {
+        throw isImplicitAuthError(error, 'signed_out') ? error : signedOutMeanwhile(error);
+      }
+      const typed = await this.#classifySilentFailure(error);
       this.#fail(typed);
       this.#state.emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
       if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
-        this.#endSession('session_ended');
+        this.#endSession('session_ended', this.#clock.now());
+        this.#fallbackSignIn(typed);
       }
       throw typed;
     }
   }
 
   /**
-   * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to start a new
-   * session (an interactive sign-in replaces whatever was there). Shares the result with the app's other tabs.
+   * A renewal came back for another user. When that user's session is the newest one begun in this browser,
+   * this tab had missed its sign-in in another tab: it moves on to it and signs no one out. Otherwise someone
+   * else signed in at the provider: this user's session ends in every tab, so two users' tokens never mix.
    */
-  #accept({ tokens, claims }: ValidatedResponse, audience: string | undefined, previous: Session | null): void {
+  #switchUser(validated: ValidatedResponse, audience: string | undefined, started: Session): void {
+    const newest = this.#state.browserSession();
+    if (newest && newest.at > started.startedAt && newest.user === userFingerprint(validated.claims)) {
+      this.#state.end('user_switched');
+      this.#accept(validated, audience, null, newest.at, false);
+    } else {
+      this.#signOut('user_switched');
+    }
+  }
+
+  /**
+   * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to begin a new
+   * session at `startedAt` (an interactive sign-in replaces whatever was there); `began` records a new session
+   * as the browser's newest. Shares the result with the app's other tabs.
+   */
+  #accept(
+    { tokens, claims }: ValidatedResponse,
+    audience: string | undefined,
+    previous: Session | null,
+    startedAt: number,
+    began = previous === null,
+  ): void {
     const accessTokens = { ...previous?.accessTokens };
     if (tokens.accessToken && tokens.expiresAt) {
       accessTokens[audience ?? ''] = {
@@ -354,47 +404,118 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#state.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
     }
     const session: Session = {
+      issuer: this.#config.issuer,
+      clientId: this.#config.clientId,
+      startedAt: previous?.startedAt ?? startedAt,
       idToken: tokens.idToken ?? previous?.idToken,
       claims: claims ?? previous?.claims ?? null,
       accessTokens,
     };
-    this.#adopt(session);
+    this.#adopt(session, began);
+    const renew = this.#config.silentRenew;
+    if (renew && renew.idTokenHint === 'session' && session.idToken) {
+      this.#sessionHints.set(this.#keys.idTokenHint, session.idToken);
+    }
     this.#state.setError(null);
     this.#tabs.publish({ type: 'tokens_updated', audience, tokens: session });
   }
 
   /** Makes `session` the current one and plans its renewal. */
-  #adopt(session: Session): void {
-    this.#state.adopt(session);
+  #adopt(session: Session, began = false): void {
+    this.#state.adopt(session, began);
     const renew = this.#config.silentRenew;
     const expiresAt = session.accessTokens[this.#config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
     if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
   /**
-   * Another tab signed out (so does this one), or renewed: its tokens are taken for the same user (or none yet),
-   * never after this tab's user signed out (a renewal under way elsewhere must not sign them back in).
+   * Another tab signed out (so does this one), or renewed: its session is taken if it is this app's, began after
+   * the last sign-out this tab knows of (a renewal finishing late elsewhere must not sign the user back in), and
+   * is for the same user (or this tab has none).
    */
   #onTabMessage(message: TabSyncMessage<Session>): void {
-    if (message.type === 'signed_out') this.#endSession('other_tab');
-    else if (!this.#signedOut && (!this.#session() || sameUser(this.#session()?.claims, message.tokens.claims))) {
-      this.#adopt(message.tokens);
+    if (message.type === 'signed_out') {
+      this.#endSession('other_tab', message.at);
+      return;
+    }
+    const { tokens } = message;
+    const current = this.#session();
+    if (
+      tokens.startedAt > this.#state.signedOutAt &&
+      belongsTo(tokens, this.#config) &&
+      (!current || sameUser(current.claims, tokens.claims))
+    ) {
+      this.#adopt(tokens);
     }
   }
 
-  #endSession(reason: SignOutReason): void {
+  /** Signs out in this tab and every other one of this app. */
+  #signOut(reason: SignOutReason): void {
+    const at = this.#clock.now();
+    this.#endSession(reason, at);
+    this.#tabs.publish({ type: 'signed_out', at });
+  }
+
+  /** Ends this tab's session; with `signedOutAt`, as a sign-out (see `SessionState.end`). */
+  #endSession(reason: SignOutReason, signedOutAt?: number): void {
     this.#scheduler.cancel();
-    this.#state.end(reason);
+    if (signedOutAt !== undefined) this.#sessionHints.remove(this.#keys.idTokenHint);
+    this.#state.end(reason, signedOutAt);
+  }
+
+  /** Throws `signed_out` when the session ended since `epoch` was read: what began before must not finish. */
+  #checkEpoch(epoch: number): void {
+    if (epoch !== this.#state.epoch) throw signedOutMeanwhile();
+  }
+
+  /** The ID token kept as `id_token_hint` across reloads (`silentRenew.idTokenHint: 'session'`). */
+  #keptIdTokenHint(): string | undefined {
+    const renew = this.#config.silentRenew;
+    return (renew && renew.idTokenHint === 'session' && this.#sessionHints.get(this.#keys.idTokenHint)) || undefined;
+  }
+
+  /**
+   * The provider's logout URL, with a fresh `state` (some providers only redirect back when the request carries
+   * one), remembered so the return can be recognised.
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout (§2, `state`)
+   */
+  async #logoutUrl(idToken: string | undefined, returnTo: string): Promise<string | null> {
+    const state = (await this.#client.onDemand()).generateRandomToken();
+    const url = await this.#client.logoutUrl(idToken, returnTo, state);
+    if (url && this.#config.logout.style === 'oidc') this.#sessionHints.set(this.#keys.logoutState, state);
+    return url;
+  }
+
+  /**
+   * Back from RP-initiated logout: the provider passes the `state` sent back in the query. Only that exact value
+   * is taken out of the address bar (an app may use a `state` parameter of its own).
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RedirectionAfterLogout (§3)
+   */
+  #finishLogoutReturn(): void {
+    const expected = this.#sessionHints.get(this.#keys.logoutState);
+    if (!expected) return;
+    const url = new URL(this.#window.location.href);
+    const states = url.searchParams.getAll('state');
+    if (states.length !== 1 || states[0] !== expected) return;
+    this.#sessionHints.remove(this.#keys.logoutState);
+    url.searchParams.delete('state');
+    this.#replaceUrl(url.pathname + url.search + url.hash);
   }
 
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
   #fail(error: unknown, refusedResponse = false): ImplicitAuthError {
     const typed = toImplicitAuthError(error);
-    this.#state.setError(typed, refusedResponse);
+    // A result dropped because the user signed out is the user's choice, not an error to show.
+    if (typed.code !== 'signed_out') this.#state.setError(typed, refusedResponse);
     return typed;
   }
 
   #replaceUrl(url: string): void {
     this.#window.history.replaceState(this.#window.history.state, '', url);
   }
+}
+
+/** The outcome of work that was under way when the user signed out: dropped, never stored. */
+function signedOutMeanwhile(cause?: unknown): ImplicitAuthError {
+  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', { cause });
 }

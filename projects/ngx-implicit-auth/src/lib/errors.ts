@@ -41,7 +41,12 @@ export type ImplicitAuthErrorCode =
   | 'timeout'
   | 'renewal_failed'
   | 'third_party_cookies_blocked'
-  | 'user_switched';
+  | 'user_switched'
+  // Session keeping
+  /** The user signed out while the operation was under way; its result was discarded. */
+  | 'signed_out'
+  /** The browser refused to store the session or a pending sign-in (quota, disabled storage). */
+  | 'storage_failed';
 
 /**
  * Error codes an authorization server may send back in the `error` parameter

@@ -13,4 +13,9 @@ export type ImplicitAuthEvent =
   | { readonly type: 'renewal_started'; readonly audience: string | undefined }
   | { readonly type: 'renewal_failed'; readonly error: ImplicitAuthError }
   | { readonly type: 'third_party_cookies_blocked'; readonly error: ImplicitAuthError }
-  | { readonly type: 'signed_out'; readonly reason: SignOutReason };
+  | { readonly type: 'signed_out'; readonly reason: SignOutReason }
+  /**
+   * The session could not be written to its storage (`storage: 'session'` or a `TokenStore`): the user stays
+   * signed in for this page load, and a reload restores the session silently or signs in again.
+   */
+  | { readonly type: 'storage_failed'; readonly error: ImplicitAuthError };

@@ -67,7 +67,11 @@ export class ProviderClient {
    * `null` when the provider offers no logout endpoint.
    * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
    */
-  async logoutUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | null> {
+  async logoutUrl(
+    idTokenHint: string | undefined,
+    postLogoutRedirectUri: string,
+    state?: string,
+  ): Promise<string | null> {
     const { logout, issuer, clientId } = this.#config;
     if (logout.style === 'local') return null;
     const [{ buildLogoutUrl }, metadata] = await Promise.all([
@@ -83,6 +87,7 @@ export class ProviderClient {
       clientId,
       idTokenHint,
       postLogoutRedirectUri,
+      state,
     });
   }
 

@@ -87,8 +87,8 @@ describe('createTabSync', () => {
     const a = tab();
     const b = tab();
     const atB = heard(b);
-    a.publish({ type: 'signed_out' });
-    expect(await atB).toEqual([{ type: 'signed_out' }]);
+    a.publish({ type: 'signed_out', at: 1 });
+    expect(await atB).toEqual([{ type: 'signed_out', at: 1 }]);
   });
 
   it('drops anything on the channel that is not a valid message from another instance', async () => {
@@ -107,10 +107,11 @@ describe('createTabSync', () => {
     raw.postMessage({ ...valid, type: 'tokens_updated', tokens: { accessToken: 1 } });
     raw.postMessage({ ...valid, type: 'tokens_updated', audience: 'x' });
     raw.postMessage({ ...valid, type: 'tokens_updated', audience: undefined, tokens: TOKENS, extra: 'dropped' });
-    raw.postMessage({ ...valid, type: 'signed_out' });
+    raw.postMessage({ ...valid, type: 'signed_out', at: 'yesterday' });
+    raw.postMessage({ ...valid, type: 'signed_out', at: 5 });
     expect(await atB).toEqual([
       { type: 'tokens_updated', audience: undefined, tokens: TOKENS },
-      { type: 'signed_out' },
+      { type: 'signed_out', at: 5 },
     ]);
   });
 
@@ -122,11 +123,11 @@ describe('createTabSync', () => {
     const sent = new Promise<unknown>((resolve) => raw.addEventListener('message', (event) => resolve(event.data)));
     const toA = jest.fn();
     a.onMessage(toA);
-    a.publish({ type: 'signed_out' });
+    a.publish({ type: 'signed_out', at: 1 });
     const echo = await sent;
     const atB = heard(b, 2);
     raw.postMessage(echo);
-    raw.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', type: 'signed_out' });
+    raw.postMessage({ ns: 'ngx-implicit-auth', from: 'other-tab', type: 'signed_out', at: 1 });
     await atB;
     expect(toA).toHaveBeenCalledTimes(1);
   });
@@ -209,7 +210,7 @@ describe('createTabSync', () => {
     const renewInB = jest.fn(() => Promise.resolve());
     const [, ranInB] = await Promise.all([
       a.runExclusive(undefined, async () => {
-        a.publish({ type: 'signed_out' });
+        a.publish({ type: 'signed_out', at: 1 });
         await bHeard;
       }),
       b.runExclusive(undefined, renewInB),
@@ -243,7 +244,7 @@ describe('createTabSync', () => {
     const renew = jest.fn(() => Promise.resolve());
     await expect(alone.runExclusive(undefined, renew)).resolves.toBe(true);
     expect(renew).toHaveBeenCalledTimes(1);
-    expect(() => alone.publish({ type: 'signed_out' })).not.toThrow();
+    expect(() => alone.publish({ type: 'signed_out', at: 1 })).not.toThrow();
     alone.close();
   });
 
@@ -255,9 +256,9 @@ describe('createTabSync', () => {
       open.push(a);
       const b = tab();
       const atB = heard(b);
-      await a.runExclusive('aud', () => Promise.resolve(a.publish({ type: 'signed_out' })));
+      await a.runExclusive('aud', () => Promise.resolve(a.publish({ type: 'signed_out', at: 1 })));
       expect(locks.names).toEqual([`${channelName}:renew:aud`]);
-      expect(await atB).toEqual([{ type: 'signed_out' }]);
+      expect(await atB).toEqual([{ type: 'signed_out', at: 1 }]);
     } finally {
       delete (navigator as { locks?: unknown }).locks;
     }
@@ -271,7 +272,7 @@ describe('createTabSync', () => {
     b.onMessage(atB);
     b.close();
     const atC = heard(c);
-    a.publish({ type: 'signed_out' });
+    a.publish({ type: 'signed_out', at: 1 });
     await atC;
     expect(atB).not.toHaveBeenCalled();
   });

@@ -1,7 +1,10 @@
-/** What tabs of one app tell each other. `T` is the service's token set (what it keeps per audience). */
+/**
+ * What tabs of one app tell each other. `T` is the service's token set (what it keeps per audience). A sign-out
+ * carries its time (ms since the epoch), so every tab refuses sessions begun before it.
+ */
 export type TabSyncMessage<T> =
   | { readonly type: 'tokens_updated'; readonly audience: string | undefined; readonly tokens: T }
-  | { readonly type: 'signed_out' };
+  | { readonly type: 'signed_out'; readonly at: number };
 
 /** The subset of the Web Locks API used here (`navigator.locks` satisfies it). */
 export interface TabLocks {
@@ -17,8 +20,8 @@ const RESULT_GRACE_MS = 1000;
 
 export interface TabSyncOptions<T> {
   /**
-   * Channel and lock name, unique per app and client, e.g. `ngx-implicit-auth:${issuer}:${clientId}`, so two
-   * apps on one origin never take each other's tokens.
+   * Channel and lock name, unique per issuer and client (`storageKeys(…).namespace`), so two apps on one origin
+   * never take each other's tokens.
    */
   readonly name: string;
   /** Default `navigator.locks`; `null` (or a browser without it) runs renewals without a cross-tab lock. */
@@ -135,9 +138,9 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
 /** A valid message from another instance, or `undefined`: anything else on the channel is dropped unread. */
 function toMessage<T>(data: unknown, ownId: string, isTokens: (value: unknown) => value is T) {
   if (typeof data !== 'object' || data === null) return undefined;
-  const { ns, from, type, audience, tokens } = data as Record<string, unknown>;
+  const { ns, from, type, audience, tokens, at } = data as Record<string, unknown>;
   if (ns !== NS || typeof from !== 'string' || from === ownId) return undefined;
-  if (type === 'signed_out') return { type } as const;
+  if (type === 'signed_out' && typeof at === 'number' && Number.isFinite(at)) return { type, at } as const;
   if (type === 'tokens_updated' && (audience === undefined || typeof audience === 'string') && isTokens(tokens)) {
     return { type, audience, tokens } as const;
   }

@@ -1,4 +1,5 @@
 import { ImplicitAuthError, isImplicitAuthError } from '../errors';
+import type { HintStorage } from '../storage/web-storage';
 
 /** Default for {@link ThirdPartyCookieEvidence.windowMs}: 10 minutes. */
 export const THIRD_PARTY_COOKIE_WINDOW_MS = 10 * 60_000;
@@ -73,33 +74,33 @@ export async function probeStorageAccess(doc: Document): Promise<boolean | undef
   }
 }
 
-/** sessionStorage key: when this tab last signed in interactively (survives the reload right after). */
-const SIGNED_IN_AT = 'ngx-implicit-auth.signed-in-at';
-
 /**
  * What the service tells it (an interactive sign-in, a silent request that worked) and what it answers: whether a
  * silent request's `login_required` means blocked cookies. Only the first silent request after an interactive
  * sign-in can show that — once one has worked, cookies do — and never with the provider on the app's host name.
  */
 export function createCookieBlockDetector(options: {
-  readonly storage: Storage | undefined;
+  /** sessionStorage, best effort: when this tab last signed in interactively (survives the reload right after). */
+  readonly storage: HintStorage;
+  /** The key that time is kept under. */
+  readonly key: string;
   readonly issuer: string;
   readonly appHostname: string;
   readonly now: () => number;
 }) {
-  const { storage } = options;
+  const { storage, key } = options;
   return {
     signedInInteractively(): void {
-      storage?.setItem(SIGNED_IN_AT, String(options.now()));
+      storage.set(key, String(options.now()));
     },
     silentRequestWorked(): void {
-      storage?.removeItem(SIGNED_IN_AT);
+      storage.remove(key);
     },
     /** `error` typed, or turned into `third_party_cookies_blocked` when the evidence says so. */
     classify(error: ImplicitAuthError): ImplicitAuthError {
       const blocked = isThirdPartyCookieBlock(error, {
         now: options.now(),
-        interactiveSignInAt: Number(storage?.getItem(SIGNED_IN_AT)) || undefined,
+        interactiveSignInAt: Number(storage.get(key)) || undefined,
         sameHost: new URL(options.issuer).hostname === options.appHostname,
       });
       return blocked ? thirdPartyCookiesBlockedError(error) : error;

@@ -14,6 +14,8 @@ import {
 } from '@angular/router';
 import { type ImplicitAuthError, isInteractionRequired } from '../errors';
 import { ImplicitAuthService } from '../implicit-auth.service';
+import { storageKeys } from '../storage/storage-keys';
+import { hintStorage, storageOf } from '../storage/web-storage';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG } from '../tokens';
 import { IMPLICIT_AUTH_GUARD_OPTIONS } from './guard-options';
 
@@ -43,9 +45,6 @@ const SILENT_FAILURES: readonly string[] = [
   'user_switched',
 ];
 
-/** sessionStorage key remembering the sign-in the guard last started, so a Back from the provider cannot loop. */
-const ATTEMPT_KEY = 'ngx-implicit-auth.guard';
-
 function guardContext() {
   return {
     auth: inject(ImplicitAuthService),
@@ -58,18 +57,17 @@ function guardContext() {
 }
 type GuardContext = ReturnType<typeof guardContext>;
 
-/** Returns the remembered sign-in attempt (`<time> <url>`) and forgets it, or with `url` replaces it. */
+/**
+ * Returns the remembered sign-in attempt (`<time> <url>`) and forgets it, or with `url` replaces it. Kept in
+ * sessionStorage, best effort: where storage is blocked or full, the Back-button loop breaker is lost, nothing else.
+ */
 function attempt(ctx: GuardContext, url?: string): string | null {
-  try {
-    const storage = ctx.window?.sessionStorage;
-    const last = storage?.getItem(ATTEMPT_KEY) ?? null;
-    if (url === undefined) storage?.removeItem(ATTEMPT_KEY);
-    else storage?.setItem(ATTEMPT_KEY, `${ctx.clock.now()} ${url}`);
-    return last;
-  } catch {
-    // Storage blocked (some privacy modes): the Back-button loop breaker is lost, nothing else.
-    return null;
-  }
+  const storage = hintStorage(storageOf(ctx.window, 'sessionStorage'), 'sessionStorage');
+  const key = storageKeys(ctx.config.issuer, ctx.config.clientId).guardAttempt;
+  const last = storage.get(key);
+  if (url === undefined) storage.remove(key);
+  else storage.set(key, `${ctx.clock.now()} ${url}`);
+  return last;
 }
 
 function isBackForwardLoad(window: Window | null): boolean {

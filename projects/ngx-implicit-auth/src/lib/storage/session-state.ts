@@ -1,11 +1,10 @@
 import { signal } from '@angular/core';
 import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
+import { userFingerprint } from '../claims';
 import { ImplicitAuthError } from '../errors';
 import type { ImplicitAuthEvent, SignOutReason } from '../events';
 import type { Session, SessionStore } from './session-store';
-
-/** Set while this browser holds a session, so a reload tries a silent restore and a first visit does not. */
-const SESSION_HINT = 'ngx-implicit-auth.had-session';
+import type { HintStorage } from './web-storage';
 
 /** Any failure as an {@link ImplicitAuthError} (an unexpected one is wrapped, with the original as `cause`). */
 export function toImplicitAuthError(error: unknown): ImplicitAuthError {
@@ -14,9 +13,18 @@ export function toImplicitAuthError(error: unknown): ImplicitAuthError {
     : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
 }
 
+/** The browser-wide hint of the newest session begun by any tab of this app: when, and for whom. */
+export interface BrowserSessionHint {
+  readonly at: number;
+  readonly user: string;
+}
+
 /**
  * What the app holds for the user and how it tells the world: the session (kept in its store), whether
- * start-up has finished, the last error and the event stream. The flows that change it live in the service.
+ * start-up has finished, the last error and the event stream; and the two counters that keep a sign-out from
+ * being undone: the `epoch` (bumped whenever this tab's session ends, so work begun before cannot store its
+ * result or redirect) and `signedOutAt` (the latest sign-out this tab knows of, its own or another tab's, so a
+ * session begun before it is never adopted). The flows that change it live in the service.
  */
 export class SessionState {
   readonly session = signal<Session | null>(null);
@@ -25,42 +33,82 @@ export class SessionState {
   readonly events = new Subject<ImplicitAuthEvent>();
   /** Ticks after every change of the signals above, for their observable mirrors. */
   readonly #changed = new BehaviorSubject<void>(undefined);
-  /** Bumped whenever the session ends, so work that started before (a renewal) cannot bring it back. */
   #epoch = 0;
+  #signedOutAt = Number.NEGATIVE_INFINITY;
+  /** Whether the last write to the store failed (reported once until a write works again). */
+  #storeFailing = false;
 
   constructor(
     private readonly store: SessionStore,
-    private readonly hints: Storage | undefined,
+    /** localStorage, best effort. */
+    private readonly hints: HintStorage,
+    /** The key of the {@link BrowserSessionHint}. */
+    private readonly hintKey: string,
   ) {}
 
   get epoch(): number {
     return this.#epoch;
   }
 
-  /** Whether this browser held a session when the page was last left. */
-  get hadSession(): boolean {
-    return !!this.hints?.getItem(SESSION_HINT);
+  get signedOutAt(): number {
+    return this.#signedOutAt;
   }
 
-  /** The session kept in the store from an earlier page load, if still alive (see `SessionStore.load`). */
+  /** Whether this browser held a session when the page was last left. */
+  get hadSession(): boolean {
+    return this.browserSession() !== null;
+  }
+
+  /** The newest session any tab of this app began in this browser, if it has not been signed out since. */
+  browserSession(): BrowserSessionHint | null {
+    try {
+      const hint = JSON.parse(this.hints.get(this.hintKey) ?? 'null') as Partial<BrowserSessionHint> | null;
+      return typeof hint?.at === 'number' && typeof hint.user === 'string' ? { at: hint.at, user: hint.user } : null;
+    } catch {
+      // A corrupt hint is no hint: the worst outcome is a skipped restore or a sign-out broadcast.
+      return null;
+    }
+  }
+
+  /** The session kept in the store from an earlier page load, if still alive and this app's. */
   load(now: number): Session | null {
     return this.store.load(now);
   }
 
-  /** Makes `session` the current one, kept in the store. */
-  adopt(session: Session): void {
-    this.store.save(session);
-    this.hints?.setItem(SESSION_HINT, '1');
+  /**
+   * Makes `session` the current one and keeps it in the store. `began`: it is a new session (not a renewal or
+   * another tab's), recorded as the browser's newest. A store that refuses the write leaves the session in
+   * memory for this page load, with a `storage_failed` event.
+   */
+  adopt(session: Session, began = false): void {
+    try {
+      this.store.save(session);
+      this.#storeFailing = false;
+    } catch (error: unknown) {
+      // Signed in all the same; the app hears why a reload may sign the user out (once per failing streak).
+      if (!this.#storeFailing) this.emit({ type: 'storage_failed', error: toImplicitAuthError(error) });
+      this.#storeFailing = true;
+    }
+    if (began) {
+      this.hints.set(this.hintKey, JSON.stringify({ at: session.startedAt, user: userFingerprint(session.claims) }));
+    }
     this.session.set(session);
     this.#changed.next();
   }
 
-  /** Forgets the session everywhere in this tab. */
-  end(reason: SignOutReason): void {
+  /**
+   * Forgets the session in this tab. With `signedOutAt`, it is a sign-out (this tab's, or heard from another
+   * tab): sessions begun before it are refused from now on, and the browser-wide hint goes. Without, only this
+   * tab's copy ends (it moves on to the browser's current session).
+   */
+  end(reason: SignOutReason, signedOutAt?: number): void {
     const hadSession = this.session() !== null;
     this.#epoch++;
+    if (signedOutAt !== undefined) {
+      this.#signedOutAt = Math.max(this.#signedOutAt, signedOutAt);
+      this.hints.remove(this.hintKey);
+    }
     this.store.clear();
-    this.hints?.removeItem(SESSION_HINT);
     this.session.set(null);
     this.#changed.next();
     if (hadSession) this.emit({ type: 'signed_out', reason });
@@ -68,7 +116,7 @@ export class SessionState {
 
   /** Forgets the hint after a failed restore: the next page load does not probe the provider again. */
   forgetHint(): void {
-    this.hints?.removeItem(SESSION_HINT);
+    this.hints.remove(this.hintKey);
   }
 
   finishStart(): void {

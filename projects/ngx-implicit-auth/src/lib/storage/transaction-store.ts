@@ -1,3 +1,4 @@
+import { ImplicitAuthError } from '../errors';
 import type { Expectation } from '../protocol/provider-response';
 
 /** A sign-in that left for the provider and has not come back yet: what it asked for, and where to return. */
@@ -7,16 +8,14 @@ export interface PendingTransaction extends Expectation {
   readonly expiresAt: number;
 }
 
-const PREFIX = 'ngx-implicit-auth.tx.';
-
 /**
  * Pending sign-ins, one sessionStorage entry per `state`, so they survive the redirect and two sign-ins
  * (e.g. two tabs, or a tab duplicated mid-sign-in) never overwrite each other.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.7 (CSRF protection with a one-time `state`)
  */
-export function createTransactionStore(storage: Storage | undefined) {
-  const key = (state: string) => PREFIX + state;
+export function createTransactionStore(storage: Storage | undefined, prefix: string) {
+  const key = (state: string) => prefix + state;
   const read = (state: string): PendingTransaction | null => {
     try {
       const value = storage?.getItem(key(state));
@@ -27,8 +26,21 @@ export function createTransactionStore(storage: Storage | undefined) {
     }
   };
   return {
+    /**
+     * Keeps `transaction` for its callback. Unlike the optional hints this one is needed: without it the
+     * callback cannot be checked, so the sign-in must not start.
+     * @throws {ImplicitAuthError} `storage_failed` when sessionStorage is missing, full or disabled.
+     */
     save(transaction: PendingTransaction): void {
-      storage?.setItem(key(transaction.state), JSON.stringify(transaction));
+      try {
+        if (!storage) throw new Error('sessionStorage is not available');
+        storage.setItem(key(transaction.state), JSON.stringify(transaction));
+      } catch (error: unknown) {
+        // Reported as what it is, not as a provider or validation failure.
+        throw new ImplicitAuthError('storage_failed', 'The pending sign-in could not be kept in sessionStorage', {
+          cause: error,
+        });
+      }
     },
     /** Reads without consuming (to pick the return URL before validation finishes). */
     peek: read,
@@ -43,8 +55,8 @@ export function createTransactionStore(storage: Storage | undefined) {
       if (!storage) return;
       for (let i = storage.length - 1; i >= 0; i--) {
         const name = storage.key(i);
-        if (name?.startsWith(PREFIX)) {
-          const transaction = read(name.slice(PREFIX.length));
+        if (name?.startsWith(prefix)) {
+          const transaction = read(name.slice(prefix.length));
           if (!transaction || transaction.expiresAt <= now) storage.removeItem(name);
         }
       }

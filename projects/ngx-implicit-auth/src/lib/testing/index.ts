@@ -18,3 +18,4 @@ export {
   type TestSigningKey,
 } from './test-issuer';
 export { loadPage } from './load-page';
+export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';

@@ -8,13 +8,15 @@ import type { TestIssuer } from './test-issuer';
 /**
  * One "page load" of an app using the library: a fresh TestBed (which runs the app initializer, like a real
  * bootstrap) over the current jsdom location and storage, wired to the in-memory provider `idp`, recording the
- * URLs the library leaves for in `redirects`. Resolves once start-up has finished.
+ * URLs the library leaves for in `redirects`. Resolves once start-up has finished, or at once with
+ * `{ waitForStart: false }` (to act while start-up is still under way).
  */
 export async function loadPage<T extends { whenReady(): Promise<void> }>(
   service: ProviderToken<T>,
   idp: TestIssuer,
   config: Partial<ImplicitAuthConfig>,
   redirects: string[],
+  { waitForStart = true }: { readonly waitForStart?: boolean } = {},
 ): Promise<T> {
   TestBed.resetTestingModule();
   TestBed.configureTestingModule({
@@ -26,6 +28,6 @@ export async function loadPage<T extends { whenReady(): Promise<void> }>(
     ],
   });
   const auth = TestBed.inject(service);
-  await auth.whenReady();
+  if (waitForStart) await auth.whenReady();
   return auth;
 }
