@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 
-import { SCENARIOS, atHash, startTestOp } from '../fixtures/test-op.mjs';
+import { ENDPOINT_FAULTS, FAULTY_ENDPOINTS, SCENARIOS, atHash, startTestOp } from '../fixtures/test-op.mjs';
 import { startRecordingApi } from '../fixtures/recording-api.mjs';
 
 const REDIRECT_URI = 'http://localhost:4200/';
@@ -229,6 +229,42 @@ describe('the test OP fixture', () => {
     } finally {
       await likeOidcProvider.close();
     }
+  });
+
+  for (const [endpoint, path] of Object.entries(FAULTY_ENDPOINTS)) {
+    test(`endpoint faults on ${endpoint}: hang, HTTP 500, garbage, each with CORS, then repaired`, async () => {
+      const url = `${op.issuer}${path}`;
+      const init = { headers: { Origin: 'http://localhost:4200' } };
+      try {
+        op.setEndpointFault(endpoint, 'hang');
+        const pending = fetch(url, init);
+        const outcome = await Promise.race([pending.then(() => 'answered'), delay(300).then(() => 'pending')]);
+        assert.equal(outcome, 'pending');
+        op.releaseHangingRequests();
+        assert.equal((await pending).status, 504);
+
+        op.setEndpointFault(endpoint, 'http_500');
+        const failed = await fetch(url, init);
+        assert.equal(failed.status, 500);
+        assert.equal(failed.headers.get('access-control-allow-origin'), '*');
+
+        op.setEndpointFault(endpoint, 'garbage');
+        const garbage = await fetch(url, init);
+        assert.equal(garbage.status, 200);
+        assert.equal(garbage.headers.get('access-control-allow-origin'), '*');
+        await assert.rejects(garbage.json(), SyntaxError);
+      } finally {
+        op.setEndpointFault(endpoint, null);
+      }
+      // Repaired: discovery and the JWKS answer again (UserInfo answers 401 without a token, as before).
+      assert.equal((await fetch(url, init)).status, endpoint === 'userinfo' ? 401 : 200);
+    });
+  }
+
+  test('knows every endpoint fault it documents and refuses unknown ones', () => {
+    assert.deepEqual(ENDPOINT_FAULTS, ['hang', 'http_500', 'garbage']);
+    assert.throws(() => op.setEndpointFault('authorize', 'hang'), /Unknown test OP endpoint/);
+    assert.throws(() => op.setEndpointFault('jwks', 'slow'), /Unknown test OP fault/);
   });
 
   test('knows every scenario it documents and refuses unknown ones', () => {

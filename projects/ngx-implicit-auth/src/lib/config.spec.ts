@@ -13,6 +13,10 @@ describe('resolveConfig', () => {
     expect(config.clockSkewSeconds).toBe(60);
     expect(config.algorithms).toEqual(['RS256']);
     expect(config.storage).toBe('memory');
+    expect(config.networkTimeoutMs).toBe(10_000);
+    expect(
+      resolveConfig({ issuer: 'https://idp.example/', clientId: 'spa', networkTimeoutMs: 1500 }, origin),
+    ).toMatchObject({ networkTimeoutMs: 1500 });
   });
 
   it('signs with jose in this environment (smoke)', async () => {
@@ -51,6 +55,8 @@ describe('resolveConfig refuses, naming the field', () => {
     ['APIs with id_token only', { responseType: 'id_token', apis: [{ url: 'https://api.example' }] }, /config\.apis/],
     ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
     ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
+    ['a network timeout above two minutes', { networkTimeoutMs: 120_001 }, /config\.networkTimeoutMs/],
+    ['a network timeout that is not a number', { networkTimeoutMs: '5000' }, /config\.networkTimeoutMs/],
     [
       'a silent callback on another origin',
       { silentRenew: { redirectUri: 'https://cdn.example/s.html' } },

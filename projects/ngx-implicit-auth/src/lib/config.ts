@@ -1,4 +1,5 @@
 import { ImplicitAuthError } from './errors';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from './protocol/deadline';
 
 /** The `response_type` values of the implicit flow (OIDC Core §3.2.2.1, RFC 6749 §4.2.1). */
 export type ImplicitResponseType = 'id_token token' | 'id_token' | 'token';
@@ -131,6 +132,11 @@ export interface ImplicitAuthConfig {
   readonly loadUserInfo?: boolean;
   /** How long a pending sign-in may wait for its callback, in seconds. Default 600. */
   readonly transactionTtlSeconds?: number;
+  /**
+   * How long each wait on the network may take before a `network_timeout`, in ms: discovery, the JWK Set,
+   * UserInfo and the library's on-demand code. Default 10000, at most 120000.
+   */
+  readonly networkTimeoutMs?: number;
   /** The APIs that receive access tokens. Default: none (no request gets a token). */
   readonly apis?: readonly ApiConfig[];
   /** Silent renewal; `false` turns it off. */
@@ -153,11 +159,14 @@ export interface ResolvedImplicitAuthConfig {
   readonly authorizeParams: Readonly<Record<string, string>>;
   readonly loadUserInfo: boolean;
   readonly transactionTtlSeconds: number;
+  readonly networkTimeoutMs: number;
   readonly apis: readonly ApiConfig[];
   readonly silentRenew: Required<SilentRenewConfig> | false;
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
+/** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
+const MAX_NETWORK_TIMEOUT_MS = 120_000;
 /** Parameters the library owns; setting them through `authorizeParams` would defeat its checks. */
 const RESERVED_PARAMS = [
   'response_type',
@@ -337,6 +346,12 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     authorizeParams,
     loadUserInfo: config.loadUserInfo ?? false,
     transactionTtlSeconds: checkPositive('transactionTtlSeconds', config.transactionTtlSeconds, 600, 3600),
+    networkTimeoutMs: checkPositive(
+      'networkTimeoutMs',
+      config.networkTimeoutMs,
+      DEFAULT_NETWORK_TIMEOUT_MS,
+      MAX_NETWORK_TIMEOUT_MS,
+    ),
     apis,
     silentRenew,
   };

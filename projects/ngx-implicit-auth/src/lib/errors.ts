@@ -7,6 +7,10 @@ export type ImplicitAuthErrorCode =
   | 'invalid_config'
   | 'discovery_failed'
   | 'jwks_failed'
+  // Network, for any request to the provider and the on-demand code: the app may retry (the provider's content
+  // was never seen, so the step's own code would mislead)
+  | 'network_timeout'
+  | 'network_error'
   // Authorization response (callback fragment)
   | 'invalid_response'
   | 'duplicate_parameter'

@@ -1,11 +1,17 @@
 import { inject, Injectable } from '@angular/core';
-import { ImplicitAuthError } from './errors';
+import { ImplicitAuthError, isImplicitAuthError } from './errors';
 import type { AuthorizationRequest } from './protocol/authorization-request';
 import type { AuthorizationResponse } from './protocol/authorization-response';
+import { withDeadline } from './protocol/deadline';
 import type { ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
 import type { Expectation, ValidatedResponse } from './response-types';
-import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
+import {
+  IMPLICIT_AUTH_CLOCK,
+  IMPLICIT_AUTH_CONFIG,
+  IMPLICIT_AUTH_FETCH,
+  IMPLICIT_AUTH_ON_DEMAND_LOADER,
+} from './tokens';
 
 /**
  * The app's view of its provider: metadata (discovered once per page load), signing keys (cached; rotation
@@ -17,20 +23,31 @@ export class ProviderClient {
   readonly #config = inject(IMPLICIT_AUTH_CONFIG);
   readonly #clock = inject(IMPLICIT_AUTH_CLOCK);
   readonly #fetch = inject(IMPLICIT_AUTH_FETCH);
+  readonly #loadOnDemand = inject(IMPLICIT_AUTH_ON_DEMAND_LOADER);
   #metadataPromise?: Promise<ProviderMetadata>;
   #keyResolver?: KeyResolver;
   #onDemandModule?: Promise<typeof import('./on-demand')>;
 
   /**
    * The response-handling code (`on-demand.ts`), loaded on first use and kept for the page's lifetime. Started
-   * early where a response is expected, so the download overlaps the provider round trip.
+   * early where a response is expected, so the download overlaps the provider round trip. An `import()` cannot be
+   * aborted: past `networkTimeoutMs` it is given up (`network_timeout`) and forgotten, so the next use imports again.
    */
   onDemand(): Promise<typeof import('./on-demand')> {
-    return (this.#onDemandModule ??= import('./on-demand').catch((error: unknown) => {
-      // A failed chunk download (offline, new deployment) must not stick: the next response tries again.
-      this.#onDemandModule = undefined;
-      throw new ImplicitAuthError('invalid_response', 'Could not load the response-handling code', { cause: error });
-    }));
+    const { networkTimeoutMs } = this.#config;
+    const timedOut = () =>
+      new ImplicitAuthError(
+        'network_timeout',
+        `The library's on-demand code did not load within ${networkTimeoutMs} ms`,
+      );
+    return (this.#onDemandModule ??= withDeadline(networkTimeoutMs, timedOut, this.#loadOnDemand).catch(
+      (error: unknown) => {
+        // A failed or stalled chunk download (offline, new deployment) must not stick: the next use tries again.
+        this.#onDemandModule = undefined;
+        if (isImplicitAuthError(error, 'network_timeout')) throw error;
+        throw new ImplicitAuthError('network_error', "Could not load the library's on-demand code", { cause: error });
+      },
+    ));
   }
 
   /** Provider metadata, fetched once per page load (and again only after a failure). */
@@ -99,7 +116,11 @@ export class ProviderClient {
     const [metadata, onDemand] = await Promise.all([this.metadata(), this.onDemand()]);
     // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
     const getKey = (this.#keyResolver ??= metadata.jwks_uri
-      ? onDemand.createJwksKeyResolver(metadata.jwks_uri, { fetch: this.#fetch, clock: this.#clock })
+      ? onDemand.createJwksKeyResolver(metadata.jwks_uri, {
+          fetch: this.#fetch,
+          clock: this.#clock,
+          timeoutMs: this.#config.networkTimeoutMs,
+        })
       : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
     const context = { config: this.#config, metadata, clock: this.#clock, fetch: this.#fetch, getKey };
     return onDemand.validateProviderResponse(response, expected, context);
@@ -110,7 +131,7 @@ export class ProviderClient {
     const explicit = endpoints.authorization && (endpoints.jwks || responseType === 'token');
     const discovered: ProviderMetadata = explicit
       ? { issuer, authorization_endpoint: endpoints.authorization as string }
-      : await (await this.onDemand()).fetchProviderMetadata(issuer, this.#fetch);
+      : await (await this.onDemand()).fetchProviderMetadata(issuer, this.#fetch, this.#config.networkTimeoutMs);
     return {
       ...discovered,
       authorization_endpoint: endpoints.authorization ?? discovered.authorization_endpoint,

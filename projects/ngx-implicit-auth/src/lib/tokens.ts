@@ -19,6 +19,14 @@ export const IMPLICIT_AUTH_FETCH = new InjectionToken<typeof fetch>('IMPLICIT_AU
 });
 
 /**
+ * Loads the library's on-demand module (a lazy chunk). Internal: tests provide a loader that fails or never answers.
+ */
+export const IMPLICIT_AUTH_ON_DEMAND_LOADER = new InjectionToken<() => Promise<typeof import('./on-demand')>>(
+  'IMPLICIT_AUTH_ON_DEMAND_LOADER',
+  { providedIn: 'root', factory: () => () => import('./on-demand') },
+);
+
+/**
  * How the library leaves the app for the provider (sign-in, logout): `location.assign` by default.
  * Tests provide a function that records the URL.
  */

@@ -37,11 +37,24 @@ describe('fetchProviderMetadata', () => {
     expect((await failureOf()).code).toBe('discovery_failed');
   });
 
-  it('reports an unreachable provider as discovery_failed with the cause', async () => {
+  it('reports an unreachable provider as network_error with the cause', async () => {
     idp.http.unreachable(idp.discoveryUrl);
     const error = await failureOf();
-    expect(error.code).toBe('discovery_failed');
+    expect(error.code).toBe('network_error');
+    expect(error.message).toContain(idp.discoveryUrl);
     expect(error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('gives up on a provider that never answers with network_timeout within the given deadline', async () => {
+    jest.useFakeTimers();
+    try {
+      idp.http.hang(idp.discoveryUrl);
+      const settled = authErrorOf(fetchProviderMetadata(idp.issuer, idp.fetch, 1_500));
+      await jest.advanceTimersByTimeAsync(1_500);
+      expect((await settled).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it.each([

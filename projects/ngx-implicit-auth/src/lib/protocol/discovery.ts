@@ -1,4 +1,5 @@
 import { ImplicitAuthError } from '../errors';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from './deadline';
 import { fetchJsonObject } from './fetch-json';
 import { parseHttpsUrl } from './https-url';
 
@@ -22,16 +23,22 @@ const ENDPOINTS = ['authorization_endpoint', 'jwks_uri', 'end_session_endpoint',
  * Fetches `{issuer}/.well-known/openid-configuration` (a trailing `/` of the issuer is removed first, its path kept)
  * and checks that the document's `issuer` equals the configured one exactly, and that its endpoints are https URLs.
  *
- * @throws {ImplicitAuthError} `discovery_failed` for network, HTTP and JSON failures (with `cause`), an issuer mismatch
- *   or an unusable endpoint.
+ * @param timeoutMs How long to wait for the document. Default 10000.
+ * @throws {ImplicitAuthError} `network_timeout` when no answer came in time, `network_error` when none came at all
+ *   (with `cause`); `discovery_failed` for HTTP and JSON failures, an issuer mismatch or an unusable endpoint.
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationRequest (§4.1)
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation (§4.3)
  */
-export async function fetchProviderMetadata(issuer: string, fetchFn: typeof fetch): Promise<ProviderMetadata> {
+export async function fetchProviderMetadata(
+  issuer: string,
+  fetchFn: typeof fetch,
+  timeoutMs = DEFAULT_NETWORK_TIMEOUT_MS,
+): Promise<ProviderMetadata> {
   const metadata = await fetchJsonObject(
     fetchFn,
     `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
     'discovery_failed',
+    { timeoutMs },
   );
   // §4.3: the issuer MUST be identical to the one the document was fetched for, else it may impersonate another.
   if (metadata['issuer'] !== issuer) {

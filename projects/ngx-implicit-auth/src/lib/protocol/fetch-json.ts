@@ -1,27 +1,52 @@
 import { ImplicitAuthError, type ImplicitAuthErrorCode } from '../errors';
+import { withDeadline } from './deadline';
+
+export interface FetchJsonOptions {
+  /** How long to wait for the whole answer, body included, before a `network_timeout`. */
+  readonly timeoutMs: number;
+  readonly headers?: HeadersInit;
+}
 
 /**
- * GETs a JSON object (discovery, JWKS, UserInfo). A network error, a non-2xx status, a body that is not JSON or not
- * a JSON object all throw `code`, with the underlying failure as `cause`.
+ * GETs a JSON object (discovery, JWKS, UserInfo) within a deadline, telling apart what the app can act on:
+ *
+ * - no answer within `timeoutMs` → `network_timeout` (the request is aborted);
+ * - no answer at all (offline, DNS, CORS, connection refused, a body cut off) → `network_error`;
+ * - an answer that is not a 2xx JSON object → `code`, the step's own error.
+ *
+ * The URL is in the message and the underlying failure in `cause`.
  * @see https://www.rfc-editor.org/rfc/rfc8259
+ * @see https://fetch.spec.whatwg.org/#fetch-method
  */
-export async function fetchJsonObject(
+export function fetchJsonObject(
   fetchFn: typeof fetch,
   url: string,
   code: ImplicitAuthErrorCode,
-  init?: RequestInit,
+  { timeoutMs, headers }: FetchJsonOptions,
 ): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    const response = await fetchFn(url, init);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    body = await response.json();
-  } catch (error: unknown) {
-    // Offline, CORS, DNS, an HTTP error or a non-JSON body: one error code for the caller, the details in `cause`.
-    throw new ImplicitAuthError(code, `${url}: request failed`, { cause: error });
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ImplicitAuthError(code, `${url}: not a JSON object`);
-  }
-  return body as Record<string, unknown>;
+  const timedOut = () => new ImplicitAuthError('network_timeout', `${url}: no answer within ${timeoutMs} ms`);
+  return withDeadline(timeoutMs, timedOut, async (signal) => {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchFn(url, { headers, signal });
+      text = await response.text();
+    } catch (error: unknown) {
+      // fetch() and reading the body reject only when no complete answer arrived: the network's fault, not the
+      // provider's content (a timeout is reported by the deadline, which has already settled by then).
+      throw new ImplicitAuthError('network_error', `${url}: request failed`, { cause: error });
+    }
+    if (!response.ok) throw new ImplicitAuthError(code, `${url}: HTTP ${response.status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error: unknown) {
+      // The provider answered with something that is not JSON (an HTML error page, a proxy's text).
+      throw new ImplicitAuthError(code, `${url}: not JSON`, { cause: error });
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ImplicitAuthError(code, `${url}: not a JSON object`);
+    }
+    return body as Record<string, unknown>;
+  });
 }

@@ -78,8 +78,10 @@ describe('validateIdToken', () => {
 
     it('passes key lookup failures through', async () => {
       expect(await codeOf(idp.signIdToken({ nonce }, { kid: 'nobody' }))).toBe('unknown_key');
-      idp.http.unreachable(idp.jwksUri);
+      idp.http.on(idp.jwksUri, () => new Response('{}', { status: 500 }));
       expect(await codeOf(idp.signIdToken({ nonce }))).toBe('jwks_failed');
+      idp.http.unreachable(idp.jwksUri);
+      expect(await codeOf(idp.signIdToken({ nonce }))).toBe('network_error');
     });
   });
 

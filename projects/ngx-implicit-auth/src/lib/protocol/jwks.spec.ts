@@ -134,11 +134,28 @@ describe('createJwksKeyResolver', () => {
   });
 
   describe('fetch failures', () => {
-    it('reports an unreachable JWKS as jwks_failed with the cause', async () => {
+    it('reports an unreachable JWKS as network_error with the cause', async () => {
       idp.http.unreachable(idp.jwksUri);
       const error = await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }));
-      expect(error.code).toBe('jwks_failed');
+      expect(error.code).toBe('network_error');
       expect(error.cause).toBeInstanceOf(TypeError);
+    });
+
+    it('gives up on a JWKS that never answers with network_timeout, and fetches again on the next use', async () => {
+      jest.useFakeTimers();
+      try {
+        const hanging = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock, timeoutMs: 1_500 });
+        idp.http.hang(idp.jwksUri);
+        const settled = authErrorOf(hanging({ alg: 'RS256', kid: idp.key.kid }));
+        await jest.advanceTimersByTimeAsync(1_500);
+        expect((await settled).code).toBe('network_timeout');
+        // The provider recovers: the timed-out fetch was not kept, so the next use fetches and verifies.
+        idp.http.json(idp.jwksUri, () => idp.jwks);
+        await expect(hanging({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
+        expect(idp.http.count(idp.jwksUri)).toBe(2);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it.each([

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { ImplicitAuthError } from '../errors';
 import { ASYMMETRIC_ALGORITHM } from './at-hash';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from './deadline';
 import { fetchJsonObject } from './fetch-json';
 
 /**
@@ -21,6 +22,8 @@ export interface JwksKeyResolverOptions {
   readonly refetchCooldownSeconds?: number;
   /** Seconds after which the set is fetched again before use, so a key the provider removed stops verifying. Default 600. */
   readonly maxAgeSeconds?: number;
+  /** How long one fetch of the set may take before a `network_timeout`. Default 10000 ms. */
+  readonly timeoutMs?: number;
 }
 
 /** A member of a JWK Set, as received: every field must be checked before use. */
@@ -92,14 +95,22 @@ function canVerify(jwk: Jwk, alg: string, kty: string, crv: string | undefined):
  *   `refetchCooldownSeconds`; a `kid` still unknown after a fetch does not re-fetch again until the set is fetched for
  *   another reason; concurrent misses share one request.
  *
- * @throws {ImplicitAuthError} `jwks_failed` when the set cannot be fetched (with `cause`), `unknown_key` when no usable
- *   key matches.
+ * A failed or timed-out fetch is never kept: the next use fetches again.
+ *
+ * @throws {ImplicitAuthError} `network_timeout` / `network_error` when the set did not arrive in time / at all (with
+ *   `cause`), `jwks_failed` when it is not a JWK Set, `unknown_key` when no usable key matches.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys (§10.1.1)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#Signing (§10.1)
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  */
 export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverOptions): KeyResolver {
-  const { fetch: fetchFn, clock, refetchCooldownSeconds = 30, maxAgeSeconds = 600 } = options;
+  const {
+    fetch: fetchFn,
+    clock,
+    refetchCooldownSeconds = 30,
+    maxAgeSeconds = 600,
+    timeoutMs = DEFAULT_NETWORK_TIMEOUT_MS,
+  } = options;
   let set: KeySet | undefined;
   let pending: Promise<KeySet> | undefined;
   let lastRefetch = -Infinity;
@@ -107,7 +118,7 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
   let stillUnknown = new Set<string>();
 
   const load = () =>
-    (pending ??= fetchJsonObject(fetchFn, jwksUri, 'jwks_failed')
+    (pending ??= fetchJsonObject(fetchFn, jwksUri, 'jwks_failed', { timeoutMs })
       .then(({ keys }) => {
         if (!Array.isArray(keys)) throw new ImplicitAuthError('jwks_failed', 'JWKS: no keys array');
         stillUnknown = new Set();

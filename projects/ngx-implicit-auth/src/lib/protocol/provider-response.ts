@@ -59,7 +59,8 @@ export async function validateProviderResponse(
   let claims = tokens.claims ?? null;
   const endpoint = config.loadUserInfo ? metadata.userinfo_endpoint : undefined;
   if (claims && endpoint && tokens.accessToken) {
-    claims = { ...(await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, fetchFn)), ...claims };
+    const userinfo = await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
+    claims = { ...userinfo, ...claims };
   }
   return { tokens, claims };
 }

@@ -30,12 +30,30 @@ describe('fetchUserInfo', () => {
   it.each([
     ['a 401', () => new Response(null, { status: 401 })],
     ['a signed (JWT) response', () => new Response('h.p.s', { headers: { 'Content-Type': 'application/jwt' } })],
-    ['a network error', () => Promise.reject(new TypeError('Failed to fetch'))],
   ])('reports %s as userinfo_failed', async (_name, respond) => {
     idp.http.on(idp.userinfoEndpoint, respond);
     const error = await authErrorOf(fetchUserInfo(idp.userinfoEndpoint, 'at', 'user-1', idp.fetch));
     expect(error.code).toBe('userinfo_failed');
-    expect(error.cause).toBeDefined();
+    expect(error.message).toContain(idp.userinfoEndpoint);
+  });
+
+  it('reports a network error as network_error with the cause', async () => {
+    idp.http.unreachable(idp.userinfoEndpoint);
+    const error = await authErrorOf(fetchUserInfo(idp.userinfoEndpoint, 'at', 'user-1', idp.fetch));
+    expect(error.code).toBe('network_error');
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('gives up on an endpoint that never answers with network_timeout within the given deadline', async () => {
+    jest.useFakeTimers();
+    try {
+      idp.http.hang(idp.userinfoEndpoint);
+      const settled = authErrorOf(fetchUserInfo(idp.userinfoEndpoint, 'at', 'user-1', idp.fetch, 1_500));
+      await jest.advanceTimersByTimeAsync(1_500);
+      expect((await settled).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('never sends the token to a plain-http endpoint', async () => {

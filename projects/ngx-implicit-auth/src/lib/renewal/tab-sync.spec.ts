@@ -1,3 +1,4 @@
+import { createFakeLocks } from '../testing';
 import { createTabSync, type TabLocks, type TabSync, type TabSyncMessage } from './tab-sync';
 
 interface Tokens {
@@ -10,30 +11,6 @@ const isTokens = (value: unknown): value is Tokens =>
   value !== null &&
   typeof (value as Tokens).accessToken === 'string' &&
   typeof (value as Tokens).expiresAt === 'number';
-
-/** One browser's lock manager shared by its tabs: exclusive, first come first served, per name. */
-function createFakeLocks(): TabLocks & { readonly names: string[] } {
-  const tails = new Map<string, Promise<unknown>>();
-  const holders = new Map<string, number>();
-  const names: string[] = [];
-  return {
-    names,
-    request(name, options, callback) {
-      names.push(name);
-      // `ifAvailable`: granted only if nobody holds or waits for it; else the callback runs at once with null.
-      if (options.ifAvailable && (holders.get(name) ?? 0) > 0) return callback(null);
-      holders.set(name, (holders.get(name) ?? 0) + 1);
-      const granted = (tails.get(name) ?? Promise.resolve())
-        .then(() => callback({ name }))
-        .finally(() => holders.set(name, (holders.get(name) ?? 1) - 1));
-      tails.set(
-        name,
-        granted.catch(() => undefined),
-      );
-      return granted;
-    },
-  };
-}
 
 let channelName: string;
 let open: { close(): void }[];
@@ -237,6 +214,26 @@ describe('createTabSync', () => {
     const a = tab(locks);
     await expect(a.runExclusive('x', () => Promise.reject(new Error('timeout')))).rejects.toThrow('timeout');
     await expect(a.runExclusive('x', () => Promise.resolve())).resolves.toBe(true);
+  });
+
+  it('releases the lock when the renewal of a tab that had to wait fails too', async () => {
+    jest.useFakeTimers();
+    try {
+      const locks = createFakeLocks();
+      const [a, b] = [tab(locks), tab(locks)];
+      let failA!: (error: Error) => void;
+      const first = a.runExclusive('x', () => new Promise<void>((_, reject) => (failA = reject)));
+      const second = b.runExclusive('x', () => Promise.reject(new Error('network_timeout')));
+      await jest.advanceTimersByTimeAsync(0); // A is granted the lock and starts renewing
+      failA(new Error('network_timeout'));
+      await expect(first).rejects.toThrow('network_timeout');
+      // B waits up to the grace period for A's result, then renews itself, fails, and lets go.
+      await jest.advanceTimersByTimeAsync(1_000);
+      await expect(second).rejects.toThrow('network_timeout');
+      expect(locks.holders(`${channelName}:renew:x`)).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('works without Web Locks (runs at once) and without BroadcastChannel (stays on its own)', async () => {

@@ -3,6 +3,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
+  /** The request's `signal`, when it had one. */
+  readonly signal?: AbortSignal;
 }
 
 /** Answers one URL. Return a `Response`, or throw to simulate a network failure. */
@@ -19,6 +21,11 @@ export interface FakeFetch {
   json(url: string, body: unknown, status?: number): void;
   /** Makes `url` fail like an unreachable host (`TypeError: Failed to fetch`). */
   unreachable(url: string): void;
+  /**
+   * Makes `url` hang like a provider that accepts the connection and never answers: the request settles only when
+   * its signal aborts, rejecting with the signal's reason, as the browser's `fetch` does.
+   */
+  hang(url: string): void;
   /** How many requests went to `url`. */
   count(url: string): number;
 }
@@ -33,7 +40,12 @@ export function createFakeFetch(): FakeFetch {
   const requests: RecordedRequest[] = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const request: RecordedRequest = { url, method: init?.method ?? 'GET', headers: new Headers(init?.headers) };
+    const request: RecordedRequest = {
+      url,
+      method: init?.method ?? 'GET',
+      headers: new Headers(init?.headers),
+      signal: init?.signal ?? undefined,
+    };
     requests.push(request);
     const handler = handlers.get(url);
     return handler ? handler(request) : new Response('not found', { status: 404 });
@@ -48,6 +60,14 @@ export function createFakeFetch(): FakeFetch {
       handlers.set(url, () => {
         throw new TypeError('Failed to fetch');
       }),
+    hang: (url) =>
+      handlers.set(
+        url,
+        ({ signal }) =>
+          new Promise<Response>((_, reject) => {
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+          }),
+      ),
     count: (url) => requests.filter((r) => r.url === url).length,
   };
 }

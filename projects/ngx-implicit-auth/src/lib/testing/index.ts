@@ -4,6 +4,7 @@
  */
 export { authErrorOf } from './auth-error';
 export { createFakeClock, FAKE_CLOCK_START, type FakeClock } from './fake-clock';
+export { createFakeLocks, type FakeLocks } from './fake-locks';
 export { createFakeFetch, jsonResponse, type FakeFetch, type FakeHandler, type RecordedRequest } from './fake-fetch';
 export {
   base64urlOf,
