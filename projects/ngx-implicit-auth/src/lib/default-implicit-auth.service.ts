@@ -270,8 +270,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       // An interaction error just means "signed out" (the user may sign in). Anything else (a provider that
       // refuses the request, an unreachable provider) is shown, and so are blocked cookies, which explain why
       // every reload signs the user out.
-      if (typed.code === 'third_party_cookies_blocked' || !isInteractionRequired(typed)) this.#fail(typed);
-      this.#state.forgetHint();
+      const interaction = isInteractionRequired(typed);
+      if (typed.code === 'third_party_cookies_blocked' || !interaction) this.#fail(typed);
+      // Only the provider's "no session here" ends the hint; after an outage the next reload tries again.
+      if (interaction || typed.code === 'third_party_cookies_blocked') this.#state.forgetHint();
       this.#state.emit({ type: 'renewal_failed', error: typed });
       this.#fallbackSignIn(typed);
     }

@@ -344,12 +344,26 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
       expect(reloaded.error()).toMatchObject({ code: 'provider_error', error: 'invalid_request' });
     });
 
+    it('a restore that fails on the network keeps the hint: the next reload tries again', async () => {
+      await (await signedIn()).renew();
+      idp.http.unreachable(idp.jwksUri);
+      try {
+        const reloaded = await loadPage();
+        expect(reloaded.error()?.code).toBe('network_error');
+        expect(localStorage.getItem(keys().hadSession)).not.toBeNull();
+      } finally {
+        idp.http.json(idp.jwksUri, () => idp.jwks);
+      }
+      expect((await loadPage()).status()).toBe('signed-in');
+    });
+
     it('a restore that meets login_required just means signed out: no error', async () => {
       await (await signedIn()).renew();
       silent.answer = async (request) => `#error=login_required&state=${request.get('state')}`;
       const reloaded = await loadPage();
       expect(reloaded.status()).toBe('signed-out');
       expect(reloaded.error()).toBeNull();
+      expect(localStorage.getItem(keys().hadSession)).toBeNull();
     });
 
     it('logout sends a fresh state and takes exactly that state out of the address bar on return', async () => {
