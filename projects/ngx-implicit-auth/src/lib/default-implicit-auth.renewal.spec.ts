@@ -102,6 +102,21 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(document.querySelector('iframe')).toBeNull();
   });
 
+  it('refuses a renewal answered with an ID token issued before the renewal started', async () => {
+    const auth = await signedIn();
+    const signedInAt = idp.clock.nowSeconds();
+    idp.clock.advance(1800);
+    // Fresh nonce and state, but minted at sign-in time: older than this renewal's own request.
+    answer = (request) =>
+      idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { iat: signedInAt },
+      });
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'invalid_iat' });
+    expect(requests).toHaveLength(1);
+  });
+
   it('shares one renewal among concurrent callers', async () => {
     const auth = await signedIn();
     const rejected = auth.currentAccessToken()!.token;

@@ -199,6 +199,21 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(location.hash).toBe('');
     });
 
+    it('refuses an ID token issued before the sign-in started (its nonce did not exist yet)', async () => {
+      const request = await startLogin(await loadPage());
+      const startedAt = idp.clock.nowSeconds();
+      idp.clock.advance(120);
+      const fragment = await idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { iat: startedAt - 61 },
+      });
+      const auth = await arriveWith(fragment);
+      expect(auth.error()?.code).toBe('invalid_iat');
+      expect(auth.status()).toBe('signed-out');
+      expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
+    });
+
     it('refuses duplicated response parameters', async () => {
       const request = await startLogin(await loadPage());
       const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });

@@ -129,6 +129,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         responseType: config.responseType,
         scope: options.scope ? scopeFor(config.responseType, options.scope) : config.scope,
         audience: options.audience ?? config.audience,
+        startedAt: now,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
       const url = await this.#client.authorizeUrl(transaction, {
@@ -294,7 +295,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   async #authorizeSilently(request: SilentAuthorizeRequest): Promise<ValidatedResponse> {
     const { authorizeSilently } = await this.#client.onDemand();
     const renew = this.#config.silentRenew as Required<SilentRenewConfig>;
-    return authorizeSilently(this.#client, this.#config, renew, request, this.#window);
+    return authorizeSilently(this.#client, this.#config, renew, request, this.#window, this.#clock);
   }
 
   async #renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {

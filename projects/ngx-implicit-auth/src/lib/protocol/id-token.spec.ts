@@ -207,6 +207,20 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken({ nonce, iat: now + 61 }))).toBe('invalid_iat');
     });
 
+    it('refuses a token issued before its request started, beyond the skew (rule 10)', async () => {
+      const now = idp.clock.nowSeconds();
+      // The request started late in the second now - 600: with 60 s of skew, iat = now - 660 is the earliest accepted.
+      const requestedAt = (now - 600) * 1000 + 999;
+      const early = (iat: number) => idp.signIdToken({ nonce, iat });
+      await expect(validateIdToken(await early(now - 660), options({ requestedAt }))).resolves.toBeTruthy();
+      expect(await codeOf(early(now - 661), { requestedAt })).toBe('invalid_iat');
+      await expect(
+        authErrorOf(validateIdToken(await early(now - 661), options({ requestedAt }))),
+      ).resolves.toMatchObject({ message: expect.stringContaining('predates the request') });
+      // Without a known request there is no lower bound.
+      await expect(validateIdToken(await early(now - 3000), options())).resolves.toBeTruthy();
+    });
+
     it('refuses a token that is not valid yet (nbf)', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, nbf: idp.clock.nowSeconds() + 3600 }))).toBe('invalid_id_token');
     });

@@ -25,6 +25,11 @@ export interface IdTokenValidationOptions {
    * is refused.
    */
   readonly trustedAudiences?: readonly string[];
+  /**
+   * When the request that asked for this token started (ms since the epoch): a token issued before it (beyond the
+   * clock skew) is refused. Leave it out only where no request is known.
+   */
+  readonly requestedAt?: number;
 }
 
 /** Whether two strings are equal, looking at every character so timing does not reveal where they differ. */
@@ -98,6 +103,11 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   // Rule 10: `iat` is required and not in the future (a token minted ahead of time, or a wrong clock).
   if (iat === undefined) throw fail('missing_claim', 'iat required');
   if (typeof iat !== 'number' || !(iat <= now + skew)) throw fail('invalid_iat', 'iat in the future');
+  // Rule 10 bounds `iat` from below too: the nonce inside did not exist before the request, so a token issued
+  // earlier was minted for another request (a replay). `iat` is whole seconds: the request's second counts.
+  if (options.requestedAt !== undefined && iat < Math.floor(options.requestedAt / 1000) - skew) {
+    throw fail('invalid_iat', 'iat predates the request');
+  }
   // RFC 7519 §4.1.5: not before `nbf`, when present.
   if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now + skew)) throw fail('invalid_id_token', 'nbf');
   // §2: `sub` is required, a non-empty string.

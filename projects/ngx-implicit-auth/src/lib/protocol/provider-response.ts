@@ -14,6 +14,8 @@ export interface Expectation {
   readonly responseType: ImplicitResponseType;
   readonly scope: string;
   readonly audience?: string;
+  /** When the request was made (ms since the epoch): an ID token issued before it answers another request. */
+  readonly startedAt: number;
 }
 
 /** Validated tokens and the claims to show (ID token claims, with UserInfo merged under them when enabled). */
@@ -50,6 +52,7 @@ export async function validateProviderResponse(
     responseType: expected.responseType,
     requestedScope: expected.scope,
     nonce: expected.nonce,
+    requestedAt: expected.startedAt,
     algorithms: config.algorithms,
     clockSkewSeconds: config.clockSkewSeconds,
     clock,

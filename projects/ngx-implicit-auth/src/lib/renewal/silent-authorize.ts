@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import { type ResolvedImplicitAuthConfig, scopeFor, type SilentRenewConfig } from '../config';
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
@@ -25,6 +26,7 @@ export async function authorizeSilently(
   renew: Required<SilentRenewConfig>,
   request: SilentAuthorizeRequest,
   window: Window,
+  clock: Clock,
 ): Promise<ValidatedResponse> {
   const metadata = await client.metadata();
   const expected: Expectation = {
@@ -33,6 +35,8 @@ export async function authorizeSilently(
     responseType: config.responseType,
     scope: scopeFor(config.responseType, request.scope),
     audience: request.audience,
+    // The renewal is its own transaction: its ID token may not predate this request either.
+    startedAt: clock.now(),
   };
   const url = await client.authorizeUrl(
     expected,
