@@ -13,6 +13,7 @@ describe('resolveConfig', () => {
     expect(config.clockSkewSeconds).toBe(60);
     expect(config.algorithms).toEqual(['RS256']);
     expect(config.storage).toBe('memory');
+    expect(config.maxAgeSeconds).toBeUndefined();
   });
 
   it('signs with jose in this environment (smoke)', async () => {
@@ -49,6 +50,9 @@ describe('resolveConfig refuses, naming the field', () => {
     ['a request object parameter', { authorizeParams: { request_uri: 'urn:x' } }, /authorizeParams\.request_uri/],
     ['an API URL with a query', { apis: [{ url: 'https://api.example/?k=1' }] }, /apis\[0\]\.url/],
     ['APIs with id_token only', { responseType: 'id_token', apis: [{ url: 'https://api.example' }] }, /config\.apis/],
+    ['a negative max age', { maxAgeSeconds: -1 }, /config\.maxAgeSeconds/],
+    ['a fractional max age', { maxAgeSeconds: 0.5 }, /config\.maxAgeSeconds/],
+    ['a max age without an ID token', { responseType: 'token', maxAgeSeconds: 60 }, /config\.maxAgeSeconds/],
     ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
     ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
     [

@@ -110,6 +110,11 @@ export interface ImplicitAuthConfig {
   readonly audience?: string;
   /** Tolerance for clock differences when checking `exp`/`iat`, in seconds. Default 60, at most 300. */
   readonly clockSkewSeconds?: number;
+  /**
+   * OIDC `max_age`, in seconds, sent with every request (renewals included): the provider re-authenticates a user
+   * who signed in longer ago, and the ID token's `auth_time` must show it. Default: not sent. Needs an ID token.
+   */
+  readonly maxAgeSeconds?: number;
   /** Where tokens live. Default `'memory'` (lost on reload; restored silently). */
   readonly storage?: TokenStorageKind | TokenStore;
   /** Accepted ID token signature algorithms. Default `['RS256']`. */
@@ -138,6 +143,7 @@ export interface ResolvedImplicitAuthConfig {
   readonly scope: string;
   readonly audience?: string;
   readonly clockSkewSeconds: number;
+  readonly maxAgeSeconds?: number;
   readonly storage: TokenStorageKind | TokenStore;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly endpoints: ImplicitAuthEndpoints;
@@ -250,6 +256,15 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     fail('audience', 'must be a non-empty string');
   }
 
+  const maxAgeSeconds = config.maxAgeSeconds;
+  if (maxAgeSeconds !== undefined) {
+    if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
+      fail('maxAgeSeconds', 'must be whole seconds, 0 or more');
+    }
+    // OIDC Core §3.1.2.1: only the ID token's `auth_time` shows the provider honoured it.
+    if (responseType === 'token') fail('maxAgeSeconds', "needs an ID token: not with responseType 'token'");
+  }
+
   const algorithms = config.algorithms ?? ['RS256'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
   for (const alg of algorithms) {
@@ -318,6 +333,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     scope,
     audience: config.audience,
     clockSkewSeconds: checkPositive('clockSkewSeconds', config.clockSkewSeconds, 60, MAX_CLOCK_SKEW_SECONDS),
+    maxAgeSeconds,
     storage,
     algorithms,
     endpoints,

@@ -214,6 +214,46 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
     });
 
+    describe('max_age', () => {
+      /** Signs in with `options`, the provider reporting an authentication `ageSeconds` old. */
+      async function signInAuthenticated(
+        ageSeconds: number,
+        maxAge?: number,
+        config: Partial<ImplicitAuthConfig> = {},
+      ) {
+        const auth = await loadPage(config);
+        await auth.login(maxAge === undefined ? {} : { maxAge });
+        const request = new URL(redirects.at(-1)!).searchParams;
+        const fragment = await idp.authorizationResponse({
+          state: request.get('state')!,
+          nonce: request.get('nonce')!,
+          claims: { auth_time: idp.clock.nowSeconds() - ageSeconds },
+        });
+        history.replaceState(null, '', '/' + fragment);
+        return { request, auth: await loadPage(config) };
+      }
+
+      it('sends the configured maxAgeSeconds and accepts a recent enough authentication', async () => {
+        const { request, auth } = await signInAuthenticated(100, undefined, { maxAgeSeconds: 600 });
+        expect(request.get('max_age')).toBe('600');
+        expect(auth.status()).toBe('signed-in');
+      });
+
+      it('refuses an authentication older than max_age, and lets login({ maxAge }) override the config', async () => {
+        const { request, auth } = await signInAuthenticated(400, 300, { maxAgeSeconds: 3600 });
+        expect(request.get('max_age')).toBe('300');
+        expect(auth.error()?.code).toBe('auth_time_too_old');
+        expect(auth.status()).toBe('signed-out');
+        expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
+      });
+
+      it('sends no max_age and checks no auth_time unless asked', async () => {
+        const { request, auth } = await signInAuthenticated(86_400);
+        expect(request.has('max_age')).toBe(false);
+        expect(auth.status()).toBe('signed-in');
+      });
+    });
+
     it('refuses duplicated response parameters', async () => {
       const request = await startLogin(await loadPage());
       const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });

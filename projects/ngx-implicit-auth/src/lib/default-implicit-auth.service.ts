@@ -130,6 +130,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
         scope: options.scope ? scopeFor(config.responseType, options.scope) : config.scope,
         audience: options.audience ?? config.audience,
         startedAt: now,
+        maxAgeSeconds: options.maxAge ?? config.maxAgeSeconds,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
       const url = await this.#client.authorizeUrl(transaction, {

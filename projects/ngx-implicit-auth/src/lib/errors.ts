@@ -29,6 +29,7 @@ export type ImplicitAuthErrorCode =
   | 'token_expired'
   | 'invalid_iat'
   | 'nonce_mismatch'
+  | 'auth_time_too_old'
   | 'at_hash_missing'
   | 'at_hash_mismatch'
   // UserInfo (OIDC Core §5.3)

@@ -96,6 +96,20 @@ describe('buildAuthorizationUrl', () => {
     expect(paramsOf(url)).toMatchObject({ audience: 'https://api.example/', prompt: 'login' });
   });
 
+  it('sends max_age in whole seconds, 0 included', () => {
+    expect(paramsOf(buildAuthorizationUrl({ ...request, maxAge: 300 }))['max_age']).toBe('300');
+    expect(paramsOf(buildAuthorizationUrl({ ...request, maxAge: 0 }))['max_age']).toBe('0');
+  });
+
+  it.each([-1, 1.5, Number.NaN, Infinity])('refuses max_age %s', async (maxAge) => {
+    expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, maxAge }))).code).toBe('invalid_config');
+  });
+
+  it('refuses max_age without an ID token: nothing could check auth_time', async () => {
+    const tokenOnly = { ...request, responseType: 'token' as const, nonce: undefined, maxAge: 300 };
+    expect((await authErrorOf(() => buildAuthorizationUrl(tokenOnly))).code).toBe('invalid_config');
+  });
+
   it('requires a nonce with an ID token, and a state always', async () => {
     expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, nonce: undefined }))).code).toBe(
       'invalid_config',

@@ -17,6 +17,11 @@ export interface AuthorizationRequest {
   /** The API to get an access token for (Auth0's `audience`). */
   readonly audience?: string;
   readonly prompt?: string;
+  /**
+   * OIDC `max_age` in seconds: the provider re-authenticates a user who signed in longer ago; the ID token then
+   * carries `auth_time`, which the response check requires.
+   */
+  readonly maxAge?: number;
   readonly responseMode?: 'fragment' | 'web_message';
   readonly idTokenHint?: string;
   /** Further parameters (e.g. `login_hint`). They never override the parameters above. */
@@ -31,7 +36,8 @@ const RESERVED = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state'
  * §3.1), values are form-urlencoded, and `extraParams` can neither replace a parameter set here nor a reserved one.
  *
  * @throws {ImplicitAuthError} `invalid_config` for a non-https endpoint, a missing `state`, a missing `nonce` with
- *   an ID token, or an extra parameter naming a reserved one.
+ *   an ID token, a `maxAge` that is not a whole number of seconds or comes without an ID token, or an extra
+ *   parameter naming a reserved one.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthRequest (§3.2.2.1)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1
  */
@@ -42,6 +48,12 @@ export function buildAuthorizationUrl(request: AuthorizationRequest): string {
   if (!request.state) throw fail('state required');
   // OIDC Core §3.2.2.1: nonce is REQUIRED with an ID token; it binds the token to this request (replay).
   if (request.responseType !== 'token' && !request.nonce) throw fail('nonce required');
+  // OIDC Core §3.1.2.1: `max_age` is a non-negative number of seconds, answered by the ID token's `auth_time`; with
+  // no ID token nothing could check that the provider honoured it.
+  if (request.maxAge !== undefined) {
+    if (!Number.isSafeInteger(request.maxAge) || request.maxAge < 0) throw fail('max_age must be whole seconds');
+    if (request.responseType === 'token') throw fail('max_age needs an ID token');
+  }
   const params = url.searchParams;
   // The endpoint's own query may not pre-set a reserved parameter either (e.g. a stray response_mode=form_post).
   for (const name of RESERVED) params.delete(name);
@@ -58,6 +70,7 @@ export function buildAuthorizationUrl(request: AuthorizationRequest): string {
     nonce: request.nonce,
     audience: request.audience,
     prompt: request.prompt,
+    max_age: request.maxAge?.toString(),
     response_mode: request.responseMode,
     id_token_hint: request.idTokenHint,
   };

@@ -16,6 +16,8 @@ export interface Expectation {
   readonly audience?: string;
   /** When the request was made (ms since the epoch): an ID token issued before it answers another request. */
   readonly startedAt: number;
+  /** The `max_age` sent, in seconds, if any: the ID token's `auth_time` must then be that recent. */
+  readonly maxAgeSeconds?: number;
 }
 
 /** Validated tokens and the claims to show (ID token claims, with UserInfo merged under them when enabled). */
@@ -53,6 +55,7 @@ export async function validateProviderResponse(
     requestedScope: expected.scope,
     nonce: expected.nonce,
     requestedAt: expected.startedAt,
+    maxAgeSeconds: expected.maxAgeSeconds,
     algorithms: config.algorithms,
     clockSkewSeconds: config.clockSkewSeconds,
     clock,

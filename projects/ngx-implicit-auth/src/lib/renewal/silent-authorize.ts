@@ -37,6 +37,8 @@ export async function authorizeSilently(
     audience: request.audience,
     // The renewal is its own transaction: its ID token may not predate this request either.
     startedAt: clock.now(),
+    // The configured `max_age` holds for renewals too, or a silent request would extend an old authentication.
+    maxAgeSeconds: config.maxAgeSeconds,
   };
   const url = await client.authorizeUrl(
     expected,
