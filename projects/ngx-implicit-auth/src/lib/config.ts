@@ -1,4 +1,5 @@
 import { ImplicitAuthError } from './errors';
+import { RESERVED_AUTHORIZE_PARAMETERS } from './protocol/reserved-parameters';
 
 /** The `response_type` values of the implicit flow (OIDC Core §3.2.2.1, RFC 6749 §4.2.1). */
 export type ImplicitResponseType = 'id_token token' | 'id_token' | 'token';
@@ -122,7 +123,11 @@ export interface ImplicitAuthConfig {
   /** Explicit endpoints. With `authorization` and `jwks` set (or `token` response type), discovery is skipped. */
   readonly endpoints?: ImplicitAuthEndpoints;
   readonly logout?: LogoutConfig;
-  /** Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). */
+  /**
+   * Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). The library's own
+   * (`RESERVED_AUTHORIZE_PARAMETERS`: `response_type`, `scope`, `state`, `nonce`, `audience`, `prompt`, `max_age`, …)
+   * are refused.
+   */
   readonly authorizeParams?: Readonly<Record<string, string>>;
   /** Whether to load UserInfo after sign-in and merge it into `claims`. Default false. */
   readonly loadUserInfo?: boolean;
@@ -156,19 +161,6 @@ export interface ResolvedImplicitAuthConfig {
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
-/** Parameters the library owns; setting them through `authorizeParams` would defeat its checks. */
-const RESERVED_PARAMS = [
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'state',
-  'nonce',
-  'scope',
-  'response_mode',
-  // A request object would carry its own, unchecked copies of the parameters above.
-  'request',
-  'request_uri',
-];
 
 function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
@@ -294,7 +286,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
 
   const authorizeParams = config.authorizeParams ?? {};
   for (const [name, value] of Object.entries(authorizeParams)) {
-    if (RESERVED_PARAMS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
     if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
   }
 

@@ -101,6 +101,20 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(location.pathname).toBe('/first');
     });
 
+    it.each<Record<string, string>>([
+      { request_uri: 'https://evil.example/req' },
+      { request: 'eyJ.x.y' },
+      { max_age: '99999' },
+    ])(
+      'refuses login({ authorizeParams: %j }) without leaving the app or storing anything',
+      async (authorizeParams) => {
+        const auth = await loadPage();
+        await expect(auth.login({ authorizeParams })).rejects.toMatchObject({ code: 'invalid_config' });
+        expect(redirects).toEqual([]);
+        expect(sessionStorage.length).toBe(0);
+      },
+    );
+
     it('refuses an unsafe return URL without leaving the app', async () => {
       const auth = await loadPage();
       for (const returnUrl of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {

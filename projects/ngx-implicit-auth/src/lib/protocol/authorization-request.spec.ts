@@ -1,5 +1,6 @@
 import { authErrorOf } from '../testing';
 import { buildAuthorizationUrl, type AuthorizationRequest } from './authorization-request';
+import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
 describe('buildAuthorizationUrl', () => {
   const request: AuthorizationRequest = {
@@ -78,22 +79,53 @@ describe('buildAuthorizationUrl', () => {
     expect(paramsOf(url)).toMatchObject({ login_hint: 'ada+test@example.com', ui_locales: 'fr en' });
   });
 
-  it.each(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode'])(
-    'refuses an extra parameter overriding %s',
-    async (name) => {
-      const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams: { [name]: 'evil' } }));
-      expect(error.code).toBe('invalid_config');
-    },
-  );
+  it('reserves every parameter the library sets or checks, request objects and max_age included', () => {
+    expect([...RESERVED_AUTHORIZE_PARAMETERS].sort()).toEqual(
+      [
+        'response_type',
+        'client_id',
+        'redirect_uri',
+        'response_mode',
+        'scope',
+        'state',
+        'nonce',
+        'audience',
+        'request',
+        'request_uri',
+        'prompt',
+        'id_token_hint',
+        'max_age',
+      ].sort(),
+    );
+  });
 
-  it('lets audience and prompt set on the request win over extra parameters of the same name', () => {
+  it.each(RESERVED_AUTHORIZE_PARAMETERS)('refuses an extra parameter naming %s', async (name) => {
+    const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams: { [name]: 'evil' } }));
+    expect(error.code).toBe('invalid_config');
+  });
+
+  it('refuses a reserved extra even when the request leaves that parameter unset (silent restore: no hint)', async () => {
+    const extras: Record<string, string>[] = [
+      { id_token_hint: 'someone.else.token' },
+      { audience: 'https://x.example/' },
+    ];
+    for (const extraParams of extras) {
+      const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams }));
+      expect(error.code).toBe('invalid_config');
+    }
+  });
+
+  it('drops every reserved parameter from the endpoint query, keeping the rest', () => {
+    const query = RESERVED_AUTHORIZE_PARAMETERS.map((name) => `${name}=evil`).join('&');
     const url = buildAuthorizationUrl({
       ...request,
-      audience: 'https://api.example/',
-      prompt: 'login',
-      extraParams: { audience: 'https://evil.example/', prompt: 'none' },
+      authorizationEndpoint: `https://idp.example/authorize?tenant=acme&${query}`,
     });
-    expect(paramsOf(url)).toMatchObject({ audience: 'https://api.example/', prompt: 'login' });
+    const params = new URL(url).searchParams;
+    expect(params.get('tenant')).toBe('acme');
+    for (const name of RESERVED_AUTHORIZE_PARAMETERS) expect(params.getAll(name)).not.toContain('evil');
+    expect(params.has('request_uri')).toBe(false);
+    expect(params.has('prompt')).toBe(false);
   });
 
   it('sends max_age in whole seconds, 0 included', () => {

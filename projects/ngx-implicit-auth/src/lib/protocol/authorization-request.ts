@@ -1,6 +1,7 @@
 import type { ImplicitResponseType } from '../config';
 import { ImplicitAuthError } from '../errors';
 import { parseHttpsUrl } from './https-url';
+import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
 /** Everything an authorization request carries. */
 export interface AuthorizationRequest {
@@ -24,12 +25,9 @@ export interface AuthorizationRequest {
   readonly maxAge?: number;
   readonly responseMode?: 'fragment' | 'web_message';
   readonly idTokenHint?: string;
-  /** Further parameters (e.g. `login_hint`). They never override the parameters above. */
+  /** Further parameters (e.g. `login_hint`); none may name a reserved one (`RESERVED_AUTHORIZE_PARAMETERS`). */
   readonly extraParams?: Readonly<Record<string, string>>;
 }
-
-/** Parameters whose value the library's checks depend on: an extra parameter may never set them. */
-const RESERVED = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode'];
 
 /**
  * Builds the URL that starts an implicit-flow sign-in. Query parameters already on the endpoint are kept (RFC 6749
@@ -56,9 +54,9 @@ export function buildAuthorizationUrl(request: AuthorizationRequest): string {
   }
   const params = url.searchParams;
   // The endpoint's own query may not pre-set a reserved parameter either (e.g. a stray response_mode=form_post).
-  for (const name of RESERVED) params.delete(name);
+  for (const name of RESERVED_AUTHORIZE_PARAMETERS) params.delete(name);
   for (const [name, value] of Object.entries(request.extraParams ?? {})) {
-    if (RESERVED.includes(name)) throw fail(`${name} cannot be overridden`);
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) throw fail(`${name} cannot be overridden`);
     params.set(name, value);
   }
   const own: Record<string, string | undefined> = {
