@@ -203,6 +203,21 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       }
     });
 
+    it('refuses a 1 MB callback with invalid_response before reading it: nothing fetched, stored or consumed', async () => {
+      const request = await startLogin(await loadPage());
+      const state = request.get('state')!;
+      const valid = await idp.authorizationResponse({ state, nonce: request.get('nonce')! });
+      const fetched = idp.http.requests.length;
+      const auth = await arriveWith(`${valid}&pad=${'x'.repeat(1024 * 1024)}`);
+      expect(auth.error()?.code).toBe('invalid_response');
+      expect(auth.status()).toBe('signed-out');
+      expect(location.hash).toBe('');
+      // Not validated at all (no discovery, no keys), nothing kept, and the pending sign-in left as it was.
+      expect(idp.http.requests.length).toBe(fetched);
+      expect(sessionStorage.getItem('ngx-implicit-auth.session')).toBeNull();
+      expect(sessionStorage.getItem(`ngx-implicit-auth.tx.${state}`)).not.toBeNull();
+    });
+
     it('refuses a wrong nonce, stores nothing and strips the fragment', async () => {
       const request = await startLogin(await loadPage());
       const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: 'other-nonce' });

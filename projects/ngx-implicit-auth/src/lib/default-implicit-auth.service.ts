@@ -12,7 +12,12 @@ import {
   type LoginOptions,
   type LogoutOptions,
 } from './implicit-auth.service';
-import { isAuthorizationResponse, parseAuthorizationResponse, providerError } from './protocol/authorization-response';
+import {
+  isAuthorizationResponse,
+  parseAuthorizationResponse,
+  providerError,
+  stateOfResponse,
+} from './protocol/authorization-response';
 import { ProviderClient } from './provider-client';
 import type { SilentAuthorizeRequest } from './renewal/silent-authorize';
 import type { ValidatedResponse } from './response-types';
@@ -94,8 +99,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     let work: Promise<unknown> = Promise.resolve();
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
-      const state = new URLSearchParams(fragment.slice(1)).getAll('state');
-      const pending = state.length === 1 ? this.#transactions.peek(state[0]) : null;
+      const state = stateOfResponse(fragment);
+      const pending = state === undefined ? null : this.#transactions.peek(state);
       this.#replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.#processCallback(fragment);
     } else if (!this.#session() && this.#config.silentRenew && this.#config.silentRenew.restoreSession) {
