@@ -16,6 +16,14 @@ describe('resolveConfig', () => {
     expect(config.maxAgeSeconds).toBeUndefined();
   });
 
+  it("asks for no scope by default with response type 'token' (pure OAuth 2.0), and keeps one given", () => {
+    const base = { issuer: 'https://idp.example/', clientId: 'spa', responseType: 'token' as const };
+    expect(resolveConfig(base, origin).scope).toBe('');
+    expect(resolveConfig({ ...base, scope: 'read:messages' }, origin).scope).toBe('read:messages');
+    expect(resolveConfig({ ...base, scope: 'openid read:messages' }, origin).scope).toBe('openid read:messages');
+    expect(resolveConfig({ ...base, responseType: 'id_token' }, origin).scope).toBe('openid profile email');
+  });
+
   it('signs with jose in this environment (smoke)', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);

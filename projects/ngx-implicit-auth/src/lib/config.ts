@@ -105,7 +105,11 @@ export interface ImplicitAuthConfig {
   readonly redirectUri?: string;
   /** Default `'id_token token'`. */
   readonly responseType?: ImplicitResponseType;
-  /** Default `'openid profile email'` (`openid` is added for response types with an ID token). */
+  /**
+   * Default `'openid profile email'` with an ID token (`openid` is always added then); with response type `'token'`,
+   * none: a pure OAuth 2.0 request without `scope`, for the provider's default (RFC 6749 §3.3). A `'token'` request
+   * whose scope names `openid` also carries a `nonce`.
+   */
   readonly scope?: string;
   /** The API identifier to request an access token for (Auth0's `audience`). */
   readonly audience?: string;
@@ -164,6 +168,12 @@ const MAX_CLOCK_SKEW_SECONDS = 300;
 
 function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+}
+
+/** The scope requested when the config names none: OpenID's usual set with an ID token, nothing for `token`. */
+function defaultScope(responseType: ImplicitResponseType): string {
+  // RFC 6749 §3.3: a pure OAuth 2.0 request may leave `scope` out; `openid` there would make it an OpenID one.
+  return responseType === 'token' ? '' : 'openid profile email';
 }
 
 /**
@@ -242,7 +252,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
   }
 
-  const scope = scopeFor(responseType, config.scope ?? 'openid profile email');
+  const scope = scopeFor(responseType, config.scope ?? defaultScope(responseType));
 
   if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
     fail('audience', 'must be a non-empty string');

@@ -369,6 +369,27 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(next.claims()).toBeNull();
       expect(next.currentAccessToken()?.scopes).toEqual(['read:messages']);
     });
+
+    it("'token' by default is a pure OAuth 2.0 request: no openid, no scope, no nonce", async () => {
+      const request = await startLogin(await loadPage({ responseType: 'token' }));
+      expect(request.get('response_type')).toBe('token');
+      expect(request.has('scope')).toBe(false);
+      expect(request.has('nonce')).toBe(false);
+    });
+
+    it("'token' with openid in the scope sends a nonce, fresh per request and kept with the transaction", async () => {
+      const first = await startLogin(await loadPage({ responseType: 'token', scope: 'openid read:messages' }));
+      const second = await startLogin(await loadPage({ responseType: 'token', scope: 'openid read:messages' }));
+      expect(first.get('scope')).toBe('openid read:messages');
+      expect(first.get('nonce')!.length).toBeGreaterThanOrEqual(22);
+      expect(first.get('nonce')).not.toBe(second.get('nonce'));
+      // No ID token comes back, so the nonce checks nothing; the access token still signs in.
+      const fragment = await idp.authorizationResponse({ state: first.get('state')!, responseType: 'token' });
+      history.replaceState(null, '', '/' + fragment);
+      const next = await loadPage({ responseType: 'token', scope: 'openid read:messages' });
+      expect(next.status()).toBe('signed-in');
+      expect(next.claims()).toBeNull();
+    });
   });
 
   describe('session', () => {

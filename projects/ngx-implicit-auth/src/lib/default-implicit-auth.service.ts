@@ -120,19 +120,20 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     this.#signedOut = false;
     try {
       const { location } = this.#window;
-      const { toSafeReturnUrl, generateRandomToken } = await this.#client.onDemand();
+      const { toSafeReturnUrl, generateRandomToken, needsNonce } = await this.#client.onDemand();
       const returnUrl = toSafeReturnUrl(
         options.returnUrl ?? location.pathname + location.search + location.hash,
         location.origin,
       );
       const config = this.#config;
       const now = this.#clock.now();
+      const scope = options.scope ? scopeFor(config.responseType, options.scope) : config.scope;
       const transaction: PendingTransaction = {
         state: generateRandomToken(),
-        nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
+        nonce: needsNonce(config.responseType, scope) ? generateRandomToken() : undefined,
         returnUrl,
         responseType: config.responseType,
-        scope: options.scope ? scopeFor(config.responseType, options.scope) : config.scope,
+        scope,
         audience: options.audience ?? config.audience,
         startedAt: now,
         maxAgeSeconds: options.maxAge ?? config.maxAgeSeconds,

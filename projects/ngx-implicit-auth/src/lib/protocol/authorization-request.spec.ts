@@ -1,5 +1,5 @@
 import { authErrorOf } from '../testing';
-import { buildAuthorizationUrl, type AuthorizationRequest } from './authorization-request';
+import { buildAuthorizationUrl, needsNonce, type AuthorizationRequest } from './authorization-request';
 import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
 describe('buildAuthorizationUrl', () => {
@@ -63,6 +63,7 @@ describe('buildAuthorizationUrl', () => {
     const url = buildAuthorizationUrl({
       ...request,
       responseType: 'token',
+      scope: 'read:messages',
       nonce: undefined,
       authorizationEndpoint: 'https://idp.example/authorize?response_mode=form_post&nonce=fixed&state=fixed',
     });
@@ -149,8 +150,37 @@ describe('buildAuthorizationUrl', () => {
     const idTokenOnly = { ...request, responseType: 'id_token' as const, nonce: '' };
     expect((await authErrorOf(() => buildAuthorizationUrl(idTokenOnly))).code).toBe('invalid_config');
     expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, state: '' }))).code).toBe('invalid_config');
-    const tokenOnly = buildAuthorizationUrl({ ...request, responseType: 'token', nonce: undefined });
+    const tokenOnly = buildAuthorizationUrl({ ...request, responseType: 'token', scope: 'read', nonce: undefined });
     expect(paramsOf(tokenOnly)).not.toHaveProperty('nonce');
+  });
+
+  describe("response type 'token'", () => {
+    const token = { ...request, responseType: 'token' as const, nonce: undefined };
+
+    it('needs a nonce only when the scope makes it an OpenID request', () => {
+      expect(needsNonce('token', 'read:messages')).toBe(false);
+      expect(needsNonce('token', '')).toBe(false);
+      expect(needsNonce('token', 'openid read:messages')).toBe(true);
+      expect(needsNonce('id_token', 'openid')).toBe(true);
+      expect(needsNonce('id_token token', 'openid profile')).toBe(true);
+    });
+
+    it('requires and sends a nonce with openid in the scope', async () => {
+      expect((await authErrorOf(() => buildAuthorizationUrl({ ...token, scope: 'openid' }))).code).toBe(
+        'invalid_config',
+      );
+      const url = buildAuthorizationUrl({ ...token, scope: 'openid read', nonce: 'nonce-1' });
+      expect(paramsOf(url)).toMatchObject({ scope: 'openid read', nonce: 'nonce-1' });
+    });
+
+    it('leaves scope out when there is none, for the provider default', () => {
+      expect(Object.keys(paramsOf(buildAuthorizationUrl({ ...token, scope: '' })))).toEqual([
+        'response_type',
+        'client_id',
+        'redirect_uri',
+        'state',
+      ]);
+    });
   });
 
   it.each([

@@ -3,17 +3,27 @@ import { ImplicitAuthError } from '../errors';
 import { parseHttpsUrl } from './https-url';
 import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
+/**
+ * Whether a request carries a `nonce`. With an ID token it is REQUIRED and checked (OIDC Core §3.2.2.1). With
+ * response type `token` and `openid` in the scope, it is an OpenID request some providers refuse without one; it is
+ * sent, but checks nothing, since no ID token comes back. A pure OAuth 2.0 `token` request carries none.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthRequest (§3.2.2.1)
+ */
+export function needsNonce(responseType: ImplicitResponseType, scope: string): boolean {
+  return responseType !== 'token' || scope.split(' ').includes('openid');
+}
+
 /** Everything an authorization request carries. */
 export interface AuthorizationRequest {
   readonly authorizationEndpoint: string;
   readonly clientId: string;
   readonly redirectUri: string;
   readonly responseType: ImplicitResponseType;
-  /** Space-separated scopes. */
+  /** Space-separated scopes; empty leaves `scope` out, for the provider's default (RFC 6749 §3.3). */
   readonly scope: string;
   /** Fresh per request (see `generateRandomToken`); binds the response to this browser (RFC 6749 §10.12). */
   readonly state: string;
-  /** Fresh per request; required when `responseType` contains `id_token` (OIDC Core §3.2.2.1). */
+  /** Fresh per request; required when {@link needsNonce} says so. */
   readonly nonce?: string;
   /** The API to get an access token for (Auth0's `audience`). */
   readonly audience?: string;
@@ -45,7 +55,7 @@ export function buildAuthorizationUrl(request: AuthorizationRequest): string {
   // RFC 6749 §10.12: without state the callback cannot be tied to this request (CSRF).
   if (!request.state) throw fail('state required');
   // OIDC Core §3.2.2.1: nonce is REQUIRED with an ID token; it binds the token to this request (replay).
-  if (request.responseType !== 'token' && !request.nonce) throw fail('nonce required');
+  if (needsNonce(request.responseType, request.scope) && !request.nonce) throw fail('nonce required');
   // OIDC Core §3.1.2.1: `max_age` is a non-negative number of seconds, answered by the ID token's `auth_time`; with
   // no ID token nothing could check that the provider honoured it.
   if (request.maxAge !== undefined) {
@@ -63,7 +73,8 @@ export function buildAuthorizationUrl(request: AuthorizationRequest): string {
     response_type: request.responseType,
     client_id: request.clientId,
     redirect_uri: request.redirectUri,
-    scope: request.scope,
+    // RFC 6749 §3.3: without a scope the provider applies its default; an empty `scope=` could be refused.
+    scope: request.scope || undefined,
     state: request.state,
     nonce: request.nonce,
     audience: request.audience,
