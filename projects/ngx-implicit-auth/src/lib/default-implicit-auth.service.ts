@@ -339,7 +339,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#fail(typed);
       this.#state.emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
-      if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
+      if (isInteractionRequired(typed)) {
         this.#endSession('session_ended');
       }
       throw typed;

@@ -34,14 +34,11 @@ export interface AuthRouteRequirements {
   readonly audience?: string;
 }
 
-/** Failures of silent renewal or session restore: the remedy is an interactive sign-in, not an error page. */
-const SILENT_FAILURES: readonly string[] = [
-  'not_authenticated',
-  'timeout',
-  'renewal_failed',
-  'third_party_cookies_blocked',
-  'user_switched',
-];
+/**
+ * Failures of silent renewal or session restore: the remedy is an interactive sign-in, not an error page (as for
+ * every error `isInteractionRequired` names, `third_party_cookies_blocked` included).
+ */
+const SILENT_FAILURES: readonly string[] = ['not_authenticated', 'timeout', 'renewal_failed', 'user_switched'];
 
 /** sessionStorage key remembering the sign-in the guard last started, so a Back from the provider cannot loop. */
 const ATTEMPT_KEY = 'ngx-implicit-auth.guard';
