@@ -14,12 +14,19 @@ import {
   assertStaysAt,
   callFromApiConsole,
   openDemo,
+  SESSION_ENTRY,
   sessionStorageDump,
 } from '../support/demo-flows.mjs';
 import { waitForAuthStatus, waitForTestIdText } from '../support/page.mjs';
 import { startStack } from '../support/stack.mjs';
 
-/** Test OP scenario → what `auth-error` must show (the provider's own `error`, verbatim, for access_denied). */
+/** Seconds since the epoch, as JWT claims count. */
+const epoch = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Test OP scenario → what `auth-error` must show (the provider's own `error`, verbatim, for access_denied), and
+ * optionally the scenario's options and config overrides for the demo.
+ */
 const REJECTIONS = [
   ['bad_signature', 'invalid_signature'],
   ['alg_none', 'unsupported_algorithm'],
@@ -31,10 +38,22 @@ const REJECTIONS = [
   ['state_mismatch', 'state_mismatch'],
   ['access_denied', 'access_denied'],
   ['duplicate_param', 'duplicate_parameter'],
+  // Otherwise valid, with the request's own nonce, but issued an hour before the sign-in started (OIDC Core
+  // §3.1.3.7 rule 10): the nonce inside did not exist then.
+  ['valid', 'invalid_iat', { name: 'stale_iat', options: () => ({ idTokenClaims: { iat: epoch() - 3600 } }) }],
+  // max_age=300 sent; the OP says the user authenticated an hour ago (OIDC Core §3.1.3.7 rule 13).
+  [
+    'valid',
+    'auth_time_too_old',
+    {
+      name: 'old_auth_time',
+      config: { maxAgeSeconds: 300 },
+      options: () => ({ idTokenClaims: { auth_time: epoch() - 3600 } }),
+    },
+  ],
 ];
 
 /** Where the library keeps a session when `storage: 'session'` (the tests use it to see what is kept). */
-const SESSION_KEY = 'ngx-implicit-auth.session';
 
 describe('refused sign-in responses', () => {
   let stack;
@@ -57,8 +76,8 @@ describe('refused sign-in responses', () => {
   const text = async (page, testId) => (await page.getByTestId(testId).textContent()).trim();
 
   /** Opens the demo signed out and clicks sign-in; the test OP answers at once with `scenario`. */
-  async function signInAgainst(scenario) {
-    stack.op.setScenario(scenario);
+  async function signInAgainst(scenario, options) {
+    stack.op.setScenario(scenario, options);
     const page = await stack.newPage();
     assert.equal(await openDemo(page, stack), 'signed-out');
     await page.getByTestId('sign-in').click();
@@ -82,17 +101,29 @@ describe('refused sign-in responses', () => {
     await page.context().close();
   });
 
-  for (const [scenario, code] of REJECTIONS) {
-    test(`${scenario}: shows ${code}, stays signed out, keeps and sends nothing, no second trip`, async () => {
-      const page = await signInAgainst(scenario);
+  for (const [scenario, code, variant = {}] of REJECTIONS) {
+    const name = variant.name ?? scenario;
+    test(`${name}: shows ${code}, stays signed out, keeps and sends nothing, no second trip`, async () => {
+      if (variant.config) {
+        stack.useTestOp({
+          storage: 'session',
+          apis: [apiEntry(stack.recordingApi.origin, { allowAnonymous: true })],
+          ...variant.config,
+        });
+      }
+      const page = await signInAgainst(scenario, variant.options?.());
       assert.equal(await waitForTestIdText(page, 'auth-error', /\S/), code);
+      if (variant.config?.maxAgeSeconds !== undefined) {
+        const sent = stack.op.authorizeRequests.at(-1).params.get('max_age');
+        assert.equal(sent, String(variant.config.maxAgeSeconds), 'max_age was sent');
+      }
       assert.equal(await waitForAuthStatus(page), 'signed-out');
       assert.equal(await text(page, 'user-name'), '');
       assert.equal(new URL(page.url()).origin, stack.app.origin);
       await assertNoCallbackInUrlOrHistory(page);
 
       const kept = await sessionStorageDump(page);
-      assert.ok(!kept.includes(SESSION_KEY), `no session kept:\n${kept}`);
+      assert.ok(!SESSION_ENTRY.test(kept), `no session kept:\n${kept}`);
       for (const token of Object.values(stack.op.lastIssued)) {
         assert.ok(!kept.includes(token), 'no token the OP sent is kept');
       }
@@ -109,4 +140,23 @@ describe('refused sign-in responses', () => {
       await page.context().close();
     });
   }
+
+  test('a 1 MB callback fragment: refused as invalid_response before any validation, nothing kept', async () => {
+    stack.op.setScenario('valid');
+    const page = await stack.newPage();
+    const jwksBefore = stack.op.requests.filter((request) => request.path === '/jwks').length;
+    const padding = 'x'.repeat(1024 * 1024);
+    // Straight into a fresh page: the app starts with the fragment in its address bar, as after a redirect.
+    await page.goto(`${stack.app.url}#access_token=at&token_type=Bearer&expires_in=3600&state=s&pad=${padding}`);
+    assert.equal(await waitForTestIdText(page, 'auth-error', /\S/), 'invalid_response');
+    assert.equal(await waitForAuthStatus(page), 'signed-out');
+    await assertNoCallbackInUrlOrHistory(page);
+    const kept = await sessionStorageDump(page);
+    assert.ok(!SESSION_ENTRY.test(kept), `no session kept:\n${kept.slice(0, 500)}`);
+    assert.ok(!kept.includes(padding.slice(0, 1000)), 'nothing of the fragment is kept');
+    // Refused before validation: the provider's keys were never fetched for it, and no sign-in was started.
+    assert.equal(stack.op.requests.filter((request) => request.path === '/jwks').length, jwksBefore);
+    assert.equal(authorizeCount(), 0);
+    await page.context().close();
+  });
 });

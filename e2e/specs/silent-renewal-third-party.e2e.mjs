@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertStaysAt } from '../support/demo-flows.mjs';
+import { assertStaysAt, hadSessionHint } from '../support/demo-flows.mjs';
 import { waitForAuthStatus, waitForTestIdText } from '../support/page.mjs';
 import {
   markDocument,
@@ -18,8 +18,6 @@ import {
   withRecordingApi,
 } from '../support/silent-renewal.mjs';
 import { startStack } from '../support/stack.mjs';
-
-const SESSION_HINT = 'ngx-implicit-auth.had-session';
 
 describe('silent renewal with a provider on another site', () => {
   let stack;
@@ -57,7 +55,7 @@ describe('silent renewal with a provider on another site', () => {
       silent().map(({ outcome, error }) => ({ outcome, error })),
       [{ outcome: 'error', error: 'login_required' }],
     );
-    assert.equal(await page.evaluate((key) => localStorage.getItem(key), SESSION_HINT), null);
+    assert.equal(await hadSessionHint(page), null);
 
     // Never a loop: nothing asks the IdP again, the page stays, and a reload does not probe the IdP.
     await assertStaysAt(() => silent().length + navigations.length, 1, {

@@ -121,3 +121,17 @@ export async function assertStaysAt(count, expected, { forMs = 500, what = 'coun
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * A session entry of the library in a storage dump (`key=value` lines): every key it writes is named
+ * `ngx-implicit-auth:<issuer>:<client id>.<what>` (see `storageKeys`).
+ */
+export const SESSION_ENTRY = /^ngx-implicit-auth:[^=\n]*\.session=/m;
+
+/** The library's "this browser had a session" hint in localStorage (whatever the app), or `null`. */
+export function hadSessionHint(page) {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((name) => /^ngx-implicit-auth:.*\.had-session$/.test(name));
+    return key === undefined ? null : localStorage.getItem(key);
+  });
+}

@@ -17,6 +17,15 @@ describe('resolveConfig', () => {
     expect(
       resolveConfig({ issuer: 'https://idp.example/', clientId: 'spa', networkTimeoutMs: 1500 }, origin),
     ).toMatchObject({ networkTimeoutMs: 1500 });
+    expect(config.maxAgeSeconds).toBeUndefined();
+  });
+
+  it("asks for no scope by default with response type 'token' (pure OAuth 2.0), and keeps one given", () => {
+    const base = { issuer: 'https://idp.example/', clientId: 'spa', responseType: 'token' as const };
+    expect(resolveConfig(base, origin).scope).toBe('');
+    expect(resolveConfig({ ...base, scope: 'read:messages' }, origin).scope).toBe('read:messages');
+    expect(resolveConfig({ ...base, scope: 'openid read:messages' }, origin).scope).toBe('openid read:messages');
+    expect(resolveConfig({ ...base, responseType: 'id_token' }, origin).scope).toBe('openid profile email');
   });
 
   it('signs with jose in this environment (smoke)', async () => {
@@ -51,8 +60,14 @@ describe('resolveConfig refuses, naming the field', () => {
     ['an unknown logout style', { logout: { style: 'global' } }, /config\.logout\.style/],
     ['a reserved authorize parameter', { authorizeParams: { nonce: 'fixed' } }, /authorizeParams\.nonce/],
     ['a request object parameter', { authorizeParams: { request_uri: 'urn:x' } }, /authorizeParams\.request_uri/],
+    ['an extra max_age', { authorizeParams: { max_age: '0' } }, /authorizeParams\.max_age/],
+    ['an extra prompt', { authorizeParams: { prompt: 'login' } }, /authorizeParams\.prompt/],
+    ['an extra id_token_hint', { authorizeParams: { id_token_hint: 'a.b.c' } }, /authorizeParams\.id_token_hint/],
     ['an API URL with a query', { apis: [{ url: 'https://api.example/?k=1' }] }, /apis\[0\]\.url/],
     ['APIs with id_token only', { responseType: 'id_token', apis: [{ url: 'https://api.example' }] }, /config\.apis/],
+    ['a negative max age', { maxAgeSeconds: -1 }, /config\.maxAgeSeconds/],
+    ['a fractional max age', { maxAgeSeconds: 0.5 }, /config\.maxAgeSeconds/],
+    ['a max age without an ID token', { responseType: 'token', maxAgeSeconds: 60 }, /config\.maxAgeSeconds/],
     ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
     ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
     ['a network timeout above two minutes', { networkTimeoutMs: 120_001 }, /config\.networkTimeoutMs/],

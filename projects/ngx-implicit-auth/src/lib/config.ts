@@ -1,5 +1,6 @@
 import { ImplicitAuthError } from './errors';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from './protocol/deadline';
+import { RESERVED_AUTHORIZE_PARAMETERS } from './protocol/reserved-parameters';
 
 /** The `response_type` values of the implicit flow (OIDC Core §3.2.2.1, RFC 6749 §4.2.1). */
 export type ImplicitResponseType = 'id_token token' | 'id_token' | 'token';
@@ -113,12 +114,21 @@ export interface ImplicitAuthConfig {
   readonly redirectUri?: string;
   /** Default `'id_token token'`. */
   readonly responseType?: ImplicitResponseType;
-  /** Default `'openid profile email'` (`openid` is added for response types with an ID token). */
+  /**
+   * Default `'openid profile email'` with an ID token (`openid` is always added then); with response type `'token'`,
+   * none: a pure OAuth 2.0 request without `scope`, for the provider's default (RFC 6749 §3.3). A `'token'` request
+   * whose scope names `openid` also carries a `nonce`.
+   */
   readonly scope?: string;
   /** The API identifier to request an access token for (Auth0's `audience`). */
   readonly audience?: string;
   /** Tolerance for clock differences when checking `exp`/`iat`, in seconds. Default 60, at most 300. */
   readonly clockSkewSeconds?: number;
+  /**
+   * OIDC `max_age`, in seconds, sent with every request (renewals included): the provider re-authenticates a user
+   * who signed in longer ago, and the ID token's `auth_time` must show it. Default: not sent. Needs an ID token.
+   */
+  readonly maxAgeSeconds?: number;
   /** Where tokens live. Default `'memory'` (lost on reload; restored silently). */
   readonly storage?: TokenStorageKind | TokenStore;
   /** Accepted ID token signature algorithms. Default `['RS256']`. */
@@ -126,7 +136,11 @@ export interface ImplicitAuthConfig {
   /** Explicit endpoints. With `authorization` and `jwks` set (or `token` response type), discovery is skipped. */
   readonly endpoints?: ImplicitAuthEndpoints;
   readonly logout?: LogoutConfig;
-  /** Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). */
+  /**
+   * Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). The library's own
+   * (`RESERVED_AUTHORIZE_PARAMETERS`: `response_type`, `scope`, `state`, `nonce`, `audience`, `prompt`, `max_age`, …)
+   * are refused.
+   */
   readonly authorizeParams?: Readonly<Record<string, string>>;
   /** Whether to load UserInfo after sign-in and merge it into `claims`. Default false. */
   readonly loadUserInfo?: boolean;
@@ -152,6 +166,7 @@ export interface ResolvedImplicitAuthConfig {
   readonly scope: string;
   readonly audience?: string;
   readonly clockSkewSeconds: number;
+  readonly maxAgeSeconds?: number;
   readonly storage: TokenStorageKind | TokenStore;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly endpoints: ImplicitAuthEndpoints;
@@ -167,22 +182,15 @@ export interface ResolvedImplicitAuthConfig {
 const MAX_CLOCK_SKEW_SECONDS = 300;
 /** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
-/** Parameters the library owns; setting them through `authorizeParams` would defeat its checks. */
-const RESERVED_PARAMS = [
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'state',
-  'nonce',
-  'scope',
-  'response_mode',
-  // A request object would carry its own, unchecked copies of the parameters above.
-  'request',
-  'request_uri',
-];
 
 function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+}
+
+/** The scope requested when the config names none: OpenID's usual set with an ID token, nothing for `token`. */
+function defaultScope(responseType: ImplicitResponseType): string {
+  // RFC 6749 §3.3: a pure OAuth 2.0 request may leave `scope` out; `openid` there would make it an OpenID one.
+  return responseType === 'token' ? '' : 'openid profile email';
 }
 
 /**
@@ -261,10 +269,19 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
   }
 
-  const scope = scopeFor(responseType, config.scope ?? 'openid profile email');
+  const scope = scopeFor(responseType, config.scope ?? defaultScope(responseType));
 
   if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
     fail('audience', 'must be a non-empty string');
+  }
+
+  const maxAgeSeconds = config.maxAgeSeconds;
+  if (maxAgeSeconds !== undefined) {
+    if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
+      fail('maxAgeSeconds', 'must be whole seconds, 0 or more');
+    }
+    // OIDC Core §3.1.2.1: only the ID token's `auth_time` shows the provider honoured it.
+    if (responseType === 'token') fail('maxAgeSeconds', "needs an ID token: not with responseType 'token'");
   }
 
   const algorithms = config.algorithms ?? ['RS256'];
@@ -296,7 +313,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
 
   const authorizeParams = config.authorizeParams ?? {};
   for (const [name, value] of Object.entries(authorizeParams)) {
-    if (RESERVED_PARAMS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
     if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
   }
 
@@ -339,6 +356,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     scope,
     audience: config.audience,
     clockSkewSeconds: checkPositive('clockSkewSeconds', config.clockSkewSeconds, 60, MAX_CLOCK_SKEW_SECONDS),
+    maxAgeSeconds,
     storage,
     algorithms,
     endpoints,

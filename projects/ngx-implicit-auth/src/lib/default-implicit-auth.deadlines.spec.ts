@@ -4,6 +4,7 @@ import type { ImplicitAuthConfig } from './config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { provideImplicitAuth } from './provide-implicit-auth';
+import { storageKeys } from './storage/storage-keys';
 import { authErrorOf, createFakeLocks, createTestIssuer, type TestIssuer } from './testing';
 import {
   IMPLICIT_AUTH_CLOCK,
@@ -13,7 +14,6 @@ import {
 } from './tokens';
 
 const TIMEOUT_MS = 1_500;
-const SESSION_KEY = 'ngx-implicit-auth.session';
 
 /**
  * Every wait on the network has a deadline: a provider (or a chunk server) that accepts the connection and never
@@ -100,7 +100,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
   }
 
   function expectNothingStored(): void {
-    expect(sessionStorage.getItem(SESSION_KEY)).toBeNull();
+    expect(sessionStorage.getItem(storageKeys(idp.issuer, idp.clientId).session)).toBeNull();
     expect(localStorage.length).toBe(0);
   }
 

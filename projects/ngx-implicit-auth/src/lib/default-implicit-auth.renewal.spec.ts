@@ -72,10 +72,17 @@ describe('ImplicitAuthService (silent renewal)', () => {
   }
 
   /** An interactive sign-in round trip, leaving a signed-in page. */
-  async function signedIn(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+  async function signedIn(
+    config: Partial<ImplicitAuthConfig> = {},
+    claims: Record<string, unknown> = {},
+  ): Promise<DefaultImplicitAuthService> {
     await (await loadPage(config)).login();
     const request = new URL(redirects.at(-1)!).searchParams;
-    const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+    const fragment = await idp.authorizationResponse({
+      state: request.get('state')!,
+      nonce: request.get('nonce')!,
+      claims,
+    });
     history.replaceState(null, '', '/' + fragment);
     const auth = await loadPage(config);
     expect(auth.status()).toBe('signed-in');
@@ -97,6 +104,39 @@ describe('ImplicitAuthService (silent renewal)', () => {
     // The iframe goes in the task after the answer, off the renewal's critical path.
     await new Promise((resolve) => setTimeout(resolve));
     expect(document.querySelector('iframe')).toBeNull();
+  });
+
+  it('refuses a renewal answered with an ID token issued before the renewal started', async () => {
+    const auth = await signedIn();
+    const signedInAt = idp.clock.nowSeconds();
+    idp.clock.advance(1800);
+    // Fresh nonce and state, but minted at sign-in time: older than this renewal's own request.
+    silent.answer = (request) =>
+      idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { iat: signedInAt },
+      });
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'invalid_iat' });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('carries the configured max_age and checks the renewed ID token’s auth_time', async () => {
+    const authenticatedAt = idp.clock.nowSeconds();
+    silent.answer = (request) =>
+      idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { auth_time: authenticatedAt },
+      });
+    const auth = await signedIn({ maxAgeSeconds: 900 }, { auth_time: authenticatedAt });
+    idp.clock.advance(600);
+    await auth.renew();
+    expect(requests[0].get('max_age')).toBe('900');
+    // Past max_age, a provider that renews anyway without signing the user in again is not believed.
+    idp.clock.advance(600);
+    await expect(auth.renew()).rejects.toMatchObject({ code: 'auth_time_too_old' });
+    expect(requests[1].get('max_age')).toBe('900');
   });
 
   it('shares one renewal among concurrent callers', async () => {

@@ -103,6 +103,20 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(location.pathname).toBe('/first');
     });
 
+    it.each<Record<string, string>>([
+      { request_uri: 'https://evil.example/req' },
+      { request: 'eyJ.x.y' },
+      { max_age: '99999' },
+    ])(
+      'refuses login({ authorizeParams: %j }) without leaving the app or storing anything',
+      async (authorizeParams) => {
+        const auth = await loadPage();
+        await expect(auth.login({ authorizeParams })).rejects.toMatchObject({ code: 'invalid_config' });
+        expect(redirects).toEqual([]);
+        expect(sessionStorage.length).toBe(0);
+      },
+    );
+
     it('refuses an unsafe return URL without leaving the app', async () => {
       const auth = await loadPage();
       for (const returnUrl of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
@@ -191,6 +205,22 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       }
     });
 
+    it('refuses a 1 MB callback with invalid_response before reading it: nothing fetched, stored or consumed', async () => {
+      const request = await startLogin(await loadPage());
+      const state = request.get('state')!;
+      const valid = await idp.authorizationResponse({ state, nonce: request.get('nonce')! });
+      const fetched = idp.http.requests.length;
+      const auth = await arriveWith(`${valid}&pad=${'x'.repeat(1024 * 1024)}`);
+      expect(auth.error()?.code).toBe('invalid_response');
+      expect(auth.status()).toBe('signed-out');
+      expect(location.hash).toBe('');
+      // Not validated at all (no discovery, no keys), nothing kept, and the pending sign-in left as it was.
+      expect(idp.http.requests.length).toBe(fetched);
+      const keys = storageKeys(idp.issuer, idp.clientId);
+      expect(sessionStorage.getItem(keys.session)).toBeNull();
+      expect(sessionStorage.getItem(keys.transactionPrefix + state)).not.toBeNull();
+    });
+
     it('refuses a wrong nonce, stores nothing and strips the fragment', async () => {
       const request = await startLogin(await loadPage());
       const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: 'other-nonce' });
@@ -199,6 +229,61 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(auth.currentAccessToken()).toBeNull();
       expect(auth.claims()).toBeNull();
       expect(location.hash).toBe('');
+    });
+
+    it('refuses an ID token issued before the sign-in started (its nonce did not exist yet)', async () => {
+      const request = await startLogin(await loadPage());
+      const startedAt = idp.clock.nowSeconds();
+      idp.clock.advance(120);
+      const fragment = await idp.authorizationResponse({
+        state: request.get('state')!,
+        nonce: request.get('nonce')!,
+        claims: { iat: startedAt - 61 },
+      });
+      const auth = await arriveWith(fragment);
+      expect(auth.error()?.code).toBe('invalid_iat');
+      expect(auth.status()).toBe('signed-out');
+      expect(sessionStorage.getItem(storageKeys(idp.issuer, idp.clientId).session)).toBeNull();
+    });
+
+    describe('max_age', () => {
+      /** Signs in with `options`, the provider reporting an authentication `ageSeconds` old. */
+      async function signInAuthenticated(
+        ageSeconds: number,
+        maxAge?: number,
+        config: Partial<ImplicitAuthConfig> = {},
+      ) {
+        const auth = await loadPage(config);
+        await auth.login(maxAge === undefined ? {} : { maxAge });
+        const request = new URL(redirects.at(-1)!).searchParams;
+        const fragment = await idp.authorizationResponse({
+          state: request.get('state')!,
+          nonce: request.get('nonce')!,
+          claims: { auth_time: idp.clock.nowSeconds() - ageSeconds },
+        });
+        history.replaceState(null, '', '/' + fragment);
+        return { request, auth: await loadPage(config) };
+      }
+
+      it('sends the configured maxAgeSeconds and accepts a recent enough authentication', async () => {
+        const { request, auth } = await signInAuthenticated(100, undefined, { maxAgeSeconds: 600 });
+        expect(request.get('max_age')).toBe('600');
+        expect(auth.status()).toBe('signed-in');
+      });
+
+      it('refuses an authentication older than max_age, and lets login({ maxAge }) override the config', async () => {
+        const { request, auth } = await signInAuthenticated(400, 300, { maxAgeSeconds: 3600 });
+        expect(request.get('max_age')).toBe('300');
+        expect(auth.error()?.code).toBe('auth_time_too_old');
+        expect(auth.status()).toBe('signed-out');
+        expect(sessionStorage.getItem(storageKeys(idp.issuer, idp.clientId).session)).toBeNull();
+      });
+
+      it('sends no max_age and checks no auth_time unless asked', async () => {
+        const { request, auth } = await signInAuthenticated(86_400);
+        expect(request.has('max_age')).toBe(false);
+        expect(auth.status()).toBe('signed-in');
+      });
     });
 
     it('refuses duplicated response parameters', async () => {
@@ -286,6 +371,27 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(next.status()).toBe('signed-in');
       expect(next.claims()).toBeNull();
       expect(next.currentAccessToken()?.scopes).toEqual(['read:messages']);
+    });
+
+    it("'token' by default is a pure OAuth 2.0 request: no openid, no scope, no nonce", async () => {
+      const request = await startLogin(await loadPage({ responseType: 'token' }));
+      expect(request.get('response_type')).toBe('token');
+      expect(request.has('scope')).toBe(false);
+      expect(request.has('nonce')).toBe(false);
+    });
+
+    it("'token' with openid in the scope sends a nonce, fresh per request and kept with the transaction", async () => {
+      const first = await startLogin(await loadPage({ responseType: 'token', scope: 'openid read:messages' }));
+      const second = await startLogin(await loadPage({ responseType: 'token', scope: 'openid read:messages' }));
+      expect(first.get('scope')).toBe('openid read:messages');
+      expect(first.get('nonce')!.length).toBeGreaterThanOrEqual(22);
+      expect(first.get('nonce')).not.toBe(second.get('nonce'));
+      // No ID token comes back, so the nonce checks nothing; the access token still signs in.
+      const fragment = await idp.authorizationResponse({ state: first.get('state')!, responseType: 'token' });
+      history.replaceState(null, '', '/' + fragment);
+      const next = await loadPage({ responseType: 'token', scope: 'openid read:messages' });
+      expect(next.status()).toBe('signed-in');
+      expect(next.claims()).toBeNull();
     });
   });
 

@@ -12,7 +12,12 @@ import {
   type LoginOptions,
   type LogoutOptions,
 } from './implicit-auth.service';
-import { isAuthorizationResponse, parseAuthorizationResponse, providerError } from './protocol/authorization-response';
+import {
+  isAuthorizationResponse,
+  parseAuthorizationResponse,
+  providerError,
+  stateOfResponse,
+} from './protocol/authorization-response';
 import { ProviderClient } from './provider-client';
 import type { SilentAuthorizeRequest } from './renewal/silent-authorize';
 import type { ValidatedResponse } from './response-types';
@@ -96,8 +101,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     let work: Promise<unknown> = Promise.resolve();
     if (isAuthorizationResponse(fragment)) {
       // Land straight on the page the user asked for; the guard waits for `whenReady()` before trusting it.
-      const state = new URLSearchParams(fragment.slice(1)).getAll('state');
-      const pending = state.length === 1 ? this.#transactions.peek(state[0]) : null;
+      const state = stateOfResponse(fragment);
+      const pending = state === undefined ? null : this.#transactions.peek(state);
       this.#replaceUrl(pending?.returnUrl ?? location.pathname + location.search);
       work = this.#processCallback(fragment);
     } else if (!this.#session() && this.#config.silentRenew && this.#config.silentRenew.restoreSession) {
@@ -117,20 +122,23 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     const epoch = this.#state.epoch;
     try {
       const { location } = this.#window;
-      const { toSafeReturnUrl, generateRandomToken } = await this.#client.onDemand();
+      const { toSafeReturnUrl, generateRandomToken, needsNonce } = await this.#client.onDemand();
       const returnUrl = toSafeReturnUrl(
         options.returnUrl ?? location.pathname + location.search + location.hash,
         location.origin,
       );
       const config = this.#config;
       const now = this.#clock.now();
+      const scope = options.scope ? scopeFor(config.responseType, options.scope) : config.scope;
       const transaction: PendingTransaction = {
         state: generateRandomToken(),
-        nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
+        nonce: needsNonce(config.responseType, scope) ? generateRandomToken() : undefined,
         returnUrl,
         responseType: config.responseType,
-        scope: options.scope ? scopeFor(config.responseType, options.scope) : config.scope,
+        scope,
         audience: options.audience ?? config.audience,
+        startedAt: now,
+        maxAgeSeconds: options.maxAge ?? config.maxAgeSeconds,
         expiresAt: now + config.transactionTtlSeconds * 1000,
       };
       const url = await this.#client.authorizeUrl(transaction, {
@@ -273,7 +281,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       const interaction = isInteractionRequired(typed);
       if (typed.code === 'third_party_cookies_blocked' || !interaction) this.#fail(typed);
       // Only the provider's "no session here" ends the hint; after an outage the next reload tries again.
-      if (interaction || typed.code === 'third_party_cookies_blocked') this.#state.forgetHint();
+      if (interaction) this.#state.forgetHint();
       this.#state.emit({ type: 'renewal_failed', error: typed });
       this.#fallbackSignIn(typed);
     }
@@ -319,7 +327,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   async #authorizeSilently(request: SilentAuthorizeRequest): Promise<ValidatedResponse> {
     const { authorizeSilently } = await this.#client.onDemand();
     const renew = this.#config.silentRenew as Required<SilentRenewConfig>;
-    return authorizeSilently(this.#client, this.#config, renew, request, this.#window);
+    return authorizeSilently(this.#client, this.#config, renew, request, this.#window, this.#clock);
   }
 
   async #renewNow(audience: string | undefined, scope: string | undefined): Promise<void> {
@@ -360,7 +368,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
       this.#fail(typed);
       this.#state.emit({ type: 'renewal_failed', error: typed });
       // The provider needs the user: sign out cleanly; the next sign-in is interactive, never a retry loop.
-      if (isInteractionRequired(typed) || typed.code === 'third_party_cookies_blocked') {
+      if (isInteractionRequired(typed)) {
         this.#endSession('session_ended', this.#clock.now());
         this.#fallbackSignIn(typed);
       }
@@ -519,5 +527,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
 /** The outcome of work that was under way when the user signed out: dropped, never stored. */
 function signedOutMeanwhile(cause?: unknown): ImplicitAuthError {
-  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', { cause });
+  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', {
+    cause,
+  });
 }

@@ -33,6 +33,7 @@ export type ImplicitAuthErrorCode =
   | 'token_expired'
   | 'invalid_iat'
   | 'nonce_mismatch'
+  | 'auth_time_too_old'
   | 'at_hash_missing'
   | 'at_hash_mismatch'
   // UserInfo (OIDC Core §5.3)
@@ -111,11 +112,14 @@ export function isImplicitAuthError(value: unknown, code?: ImplicitAuthErrorCode
 }
 
 /**
- * Whether the provider answered a `prompt=none` request with one of the errors that mean
- * "the user must interact" (OIDC Core §3.1.2.6).
+ * Whether only an interactive sign-in can go on: the provider answered a `prompt=none` request with one of the
+ * errors that mean "the user must interact" (OIDC Core §3.1.2.6), or the library concluded that the browser
+ * blocks the provider's cookies in the renewal iframe (`third_party_cookies_blocked`), where every silent request
+ * would fail the same way while a top-level sign-in still works.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
  */
 export function isInteractionRequired(value: unknown): boolean {
+  if (isImplicitAuthError(value, 'third_party_cookies_blocked')) return true;
   return (
     isImplicitAuthError(value, 'provider_error') &&
     (value.error === 'login_required' ||

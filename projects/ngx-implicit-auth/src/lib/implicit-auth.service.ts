@@ -14,6 +14,11 @@ export interface LoginOptions {
   readonly prompt?: string;
   /** Request a token for this audience instead of the configured one. */
   readonly audience?: string;
+  /**
+   * OIDC `max_age` for this sign-in, in seconds, instead of the configured `maxAgeSeconds`: the provider asks a
+   * user who authenticated longer ago to sign in again, and the ID token's `auth_time` must show it did.
+   */
+  readonly maxAge?: number;
   /** Request this scope instead of the configured one. */
   readonly scope?: string;
   /** Extra authorize parameters for this request only (e.g. `{ login_hint: 'ada@example.com' }`). */

@@ -75,6 +75,7 @@ export class ProviderClient {
       state: expected.state,
       nonce: expected.nonce,
       audience: expected.audience,
+      maxAge: expected.maxAgeSeconds,
       ...extra,
     });
   }

@@ -214,6 +214,19 @@ describe('implicitAuthInterceptor', () => {
     expect(auth.renewCount).toBe(1);
   });
 
+  it('passes a 401 through without renewing when its WWW-Authenticate is over the 8 KiB cap (1 MB, unread)', async () => {
+    setup();
+    auth.setAccessToken('old');
+    auth.renewWith(() => 'new');
+    const outcome = call(API);
+    const huge = { 'WWW-Authenticate': `Bearer error="invalid_token", realm="${'x'.repeat(1024 * 1024)}"` };
+    backend.expectOne(API).flush('', { status: 401, statusText: 'Unauthorized', headers: huge });
+    await settle();
+    backend.expectNone(API);
+    expect((outcome.error as HttpErrorResponse).status).toBe(401);
+    expect(auth.renewCount).toBe(0);
+  });
+
   it('lets a second 401 pass through without another renewal', async () => {
     setup();
     auth.setAccessToken('old');

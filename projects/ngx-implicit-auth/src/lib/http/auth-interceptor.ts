@@ -14,6 +14,7 @@ import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import { ImplicitAuthService } from '../implicit-auth.service';
 import { IMPLICIT_AUTH_CONFIG } from '../tokens';
 import { type ApiMatcher, createApiMatcher } from './api-matcher';
+import { isInvalidTokenChallenge } from './www-authenticate';
 
 /** Per-request settings, through `HttpContext` (see {@link IMPLICIT_AUTH_REQUEST}). */
 export interface ImplicitAuthRequestOptions {
@@ -58,7 +59,7 @@ function isInvalidToken(error: unknown): boolean {
   return (
     error instanceof HttpErrorResponse &&
     error.status === 401 &&
-    /\bBearer\b.*\berror\s*=\s*"?invalid_token\b/is.test(error.headers.get('WWW-Authenticate') ?? '')
+    isInvalidTokenChallenge(error.headers.get('WWW-Authenticate') ?? '')
   );
 }
 

@@ -1,5 +1,6 @@
 import { authErrorOf } from '../testing';
-import { buildAuthorizationUrl, type AuthorizationRequest } from './authorization-request';
+import { buildAuthorizationUrl, needsNonce, type AuthorizationRequest } from './authorization-request';
+import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
 describe('buildAuthorizationUrl', () => {
   const request: AuthorizationRequest = {
@@ -62,6 +63,7 @@ describe('buildAuthorizationUrl', () => {
     const url = buildAuthorizationUrl({
       ...request,
       responseType: 'token',
+      scope: 'read:messages',
       nonce: undefined,
       authorizationEndpoint: 'https://idp.example/authorize?response_mode=form_post&nonce=fixed&state=fixed',
     });
@@ -78,22 +80,67 @@ describe('buildAuthorizationUrl', () => {
     expect(paramsOf(url)).toMatchObject({ login_hint: 'ada+test@example.com', ui_locales: 'fr en' });
   });
 
-  it.each(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode'])(
-    'refuses an extra parameter overriding %s',
-    async (name) => {
-      const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams: { [name]: 'evil' } }));
-      expect(error.code).toBe('invalid_config');
-    },
-  );
+  it('reserves every parameter the library sets or checks, request objects and max_age included', () => {
+    expect([...RESERVED_AUTHORIZE_PARAMETERS].sort()).toEqual(
+      [
+        'response_type',
+        'client_id',
+        'redirect_uri',
+        'response_mode',
+        'scope',
+        'state',
+        'nonce',
+        'audience',
+        'request',
+        'request_uri',
+        'prompt',
+        'id_token_hint',
+        'max_age',
+      ].sort(),
+    );
+  });
 
-  it('lets audience and prompt set on the request win over extra parameters of the same name', () => {
+  it.each(RESERVED_AUTHORIZE_PARAMETERS)('refuses an extra parameter naming %s', async (name) => {
+    const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams: { [name]: 'evil' } }));
+    expect(error.code).toBe('invalid_config');
+  });
+
+  it('refuses a reserved extra even when the request leaves that parameter unset (silent restore: no hint)', async () => {
+    const extras: Record<string, string>[] = [
+      { id_token_hint: 'someone.else.token' },
+      { audience: 'https://x.example/' },
+    ];
+    for (const extraParams of extras) {
+      const error = await authErrorOf(() => buildAuthorizationUrl({ ...request, extraParams }));
+      expect(error.code).toBe('invalid_config');
+    }
+  });
+
+  it('drops every reserved parameter from the endpoint query, keeping the rest', () => {
+    const query = RESERVED_AUTHORIZE_PARAMETERS.map((name) => `${name}=evil`).join('&');
     const url = buildAuthorizationUrl({
       ...request,
-      audience: 'https://api.example/',
-      prompt: 'login',
-      extraParams: { audience: 'https://evil.example/', prompt: 'none' },
+      authorizationEndpoint: `https://idp.example/authorize?tenant=acme&${query}`,
     });
-    expect(paramsOf(url)).toMatchObject({ audience: 'https://api.example/', prompt: 'login' });
+    const params = new URL(url).searchParams;
+    expect(params.get('tenant')).toBe('acme');
+    for (const name of RESERVED_AUTHORIZE_PARAMETERS) expect(params.getAll(name)).not.toContain('evil');
+    expect(params.has('request_uri')).toBe(false);
+    expect(params.has('prompt')).toBe(false);
+  });
+
+  it('sends max_age in whole seconds, 0 included', () => {
+    expect(paramsOf(buildAuthorizationUrl({ ...request, maxAge: 300 }))['max_age']).toBe('300');
+    expect(paramsOf(buildAuthorizationUrl({ ...request, maxAge: 0 }))['max_age']).toBe('0');
+  });
+
+  it.each([-1, 1.5, Number.NaN, Infinity])('refuses max_age %s', async (maxAge) => {
+    expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, maxAge }))).code).toBe('invalid_config');
+  });
+
+  it('refuses max_age without an ID token: nothing could check auth_time', async () => {
+    const tokenOnly = { ...request, responseType: 'token' as const, nonce: undefined, maxAge: 300 };
+    expect((await authErrorOf(() => buildAuthorizationUrl(tokenOnly))).code).toBe('invalid_config');
   });
 
   it('requires a nonce with an ID token, and a state always', async () => {
@@ -103,8 +150,37 @@ describe('buildAuthorizationUrl', () => {
     const idTokenOnly = { ...request, responseType: 'id_token' as const, nonce: '' };
     expect((await authErrorOf(() => buildAuthorizationUrl(idTokenOnly))).code).toBe('invalid_config');
     expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, state: '' }))).code).toBe('invalid_config');
-    const tokenOnly = buildAuthorizationUrl({ ...request, responseType: 'token', nonce: undefined });
+    const tokenOnly = buildAuthorizationUrl({ ...request, responseType: 'token', scope: 'read', nonce: undefined });
     expect(paramsOf(tokenOnly)).not.toHaveProperty('nonce');
+  });
+
+  describe("response type 'token'", () => {
+    const token = { ...request, responseType: 'token' as const, nonce: undefined };
+
+    it('needs a nonce only when the scope makes it an OpenID request', () => {
+      expect(needsNonce('token', 'read:messages')).toBe(false);
+      expect(needsNonce('token', '')).toBe(false);
+      expect(needsNonce('token', 'openid read:messages')).toBe(true);
+      expect(needsNonce('id_token', 'openid')).toBe(true);
+      expect(needsNonce('id_token token', 'openid profile')).toBe(true);
+    });
+
+    it('requires and sends a nonce with openid in the scope', async () => {
+      expect((await authErrorOf(() => buildAuthorizationUrl({ ...token, scope: 'openid' }))).code).toBe(
+        'invalid_config',
+      );
+      const url = buildAuthorizationUrl({ ...token, scope: 'openid read', nonce: 'nonce-1' });
+      expect(paramsOf(url)).toMatchObject({ scope: 'openid read', nonce: 'nonce-1' });
+    });
+
+    it('leaves scope out when there is none, for the provider default', () => {
+      expect(Object.keys(paramsOf(buildAuthorizationUrl({ ...token, scope: '' })))).toEqual([
+        'response_type',
+        'client_id',
+        'redirect_uri',
+        'state',
+      ]);
+    });
   });
 
   it.each([

@@ -1,6 +1,16 @@
 import { ImplicitAuthError } from '../errors';
 import { authErrorOf } from '../testing';
-import { isAuthorizationResponse, parseAuthorizationResponse, providerError } from './authorization-response';
+import {
+  isAuthorizationResponse,
+  MAX_AUTHORIZATION_RESPONSE_LENGTH,
+  parseAuthorizationResponse,
+  providerError,
+  stateOfResponse,
+} from './authorization-response';
+
+const MB = 1024 * 1024;
+/** A response of exactly `length` characters: `prefix`, then an unknown parameter padding it out. */
+const sized = (prefix: string, length: number) => `${prefix}&pad=${'x'.repeat(length - prefix.length - 5)}`;
 
 describe('parseAuthorizationResponse', () => {
   it('parses a fragment as form-urlencoded, with or without the #', () => {
@@ -48,6 +58,49 @@ describe('parseAuthorizationResponse', () => {
       expect((await authErrorOf(() => parseAuthorizationResponse(encoded))).code).toBe('invalid_response');
     },
   );
+});
+
+describe('the 64 KiB cap on a response', () => {
+  it('is 64 KiB', () => {
+    expect(MAX_AUTHORIZATION_RESPONSE_LENGTH).toBe(65_536);
+  });
+
+  it('parses a response of exactly the cap and refuses one character more with invalid_response', async () => {
+    const atCap = sized('#access_token=at&state=s', MAX_AUTHORIZATION_RESPONSE_LENGTH);
+    expect(atCap).toHaveLength(MAX_AUTHORIZATION_RESPONSE_LENGTH);
+    expect(parseAuthorizationResponse(atCap)).toEqual({ accessToken: 'at', state: 's' });
+    const error = await authErrorOf(() => parseAuthorizationResponse(`${atCap}x`));
+    expect(error).toMatchObject({ code: 'invalid_response', message: expect.stringContaining('too large') });
+  });
+
+  it('refuses an oversized response before reading any of it: not a duplicate, not bad encoding, no decoding', async () => {
+    const decode = jest.spyOn(globalThis, 'decodeURIComponent');
+    try {
+      const hostile = sized('#state=a&state=b&access_token=%E0%A4%A', MB);
+      expect((await authErrorOf(() => parseAuthorizationResponse(hostile))).code).toBe('invalid_response');
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
+  it('isAuthorizationResponse reads no further than the cap of a 1 MB fragment', () => {
+    // Named in the first 64 KiB: a response (which parseAuthorizationResponse then refuses).
+    expect(isAuthorizationResponse(sized('#state=s&access_token=at', MB))).toBe(true);
+    // Named only beyond the first 64 KiB: never seen, so not a response.
+    const late = `#pad=${'x'.repeat(MAX_AUTHORIZATION_RESPONSE_LENGTH)}&state=s&access_token=at`;
+    expect(isAuthorizationResponse(late)).toBe(false);
+    expect(isAuthorizationResponse(late.slice(0, MAX_AUTHORIZATION_RESPONSE_LENGTH))).toBe(false);
+  });
+
+  it('stateOfResponse gives the one state, and nothing for none, several or an oversized response', () => {
+    expect(stateOfResponse('#access_token=a&state=s1')).toBe('s1');
+    expect(stateOfResponse('?error=login_required&state=s1')).toBe('s1');
+    expect(stateOfResponse('#access_token=a')).toBeUndefined();
+    expect(stateOfResponse('#state=s1&state=s2')).toBeUndefined();
+    expect(stateOfResponse(sized('#state=s1', MAX_AUTHORIZATION_RESPONSE_LENGTH))).toBe('s1');
+    expect(stateOfResponse(sized('#state=s1', MAX_AUTHORIZATION_RESPONSE_LENGTH + 1))).toBeUndefined();
+  });
 });
 
 describe('isAuthorizationResponse', () => {

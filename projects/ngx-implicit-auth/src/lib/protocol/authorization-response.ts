@@ -27,6 +27,13 @@ export interface TokenSet {
   readonly scopes: readonly string[];
 }
 
+/**
+ * The longest authorization response accepted, in characters: 64 KiB. Real ones carry two JWTs and a few short
+ * parameters (a few KiB at most); anything longer is refused unread, so a crafted link cannot make start-up or a
+ * renewal spend its time decoding megabytes.
+ */
+export const MAX_AUTHORIZATION_RESPONSE_LENGTH = 64 * 1024;
+
 /** Response parameter names → fields. Anything else is ignored (RFC 6749 §4.2.2). */
 const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
   state: 'state',
@@ -43,12 +50,17 @@ const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
 /**
  * Parses `#a=b&…` or `a=b&…` as `application/x-www-form-urlencoded`. Unknown parameters are ignored.
  *
- * @throws {ImplicitAuthError} `duplicate_parameter` when a parameter appears twice (RFC 6749 §3.1), `invalid_response`
- *   for malformed percent-encoding or UTF-8.
+ * @throws {ImplicitAuthError} `invalid_response` for a response longer than {@link MAX_AUTHORIZATION_RESPONSE_LENGTH}
+ *   (checked before anything else is read) or for malformed percent-encoding or UTF-8; `duplicate_parameter` when a
+ *   parameter appears twice (RFC 6749 §3.1).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse (§3.2.2.5)
  */
 export function parseAuthorizationResponse(encoded: string): AuthorizationResponse {
+  // Before any decoding: an oversized response costs one length check and is never split or decoded.
+  if (encoded.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
+    throw new ImplicitAuthError('invalid_response', 'response too large');
+  }
   const seen = new Set<string>();
   const response: Record<string, string> = {};
   for (const pair of encoded.replace(/^#/, '').split('&')) {
@@ -73,12 +85,25 @@ export function parseAuthorizationResponse(encoded: string): AuthorizationRespon
 
 /**
  * Whether a fragment looks like an authorization response at all (has `state`, `error`, `access_token` or
- * `id_token`), to decide whether to handle a URL at start-up. Never throws.
+ * `id_token`), to decide whether to handle a URL at start-up. Never throws. Reads at most
+ * {@link MAX_AUTHORIZATION_RESPONSE_LENGTH} characters: an oversized response naming one of those early on is
+ * still one (and {@link parseAuthorizationResponse} refuses it), and the rest of a long fragment is never read.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
  */
 export function isAuthorizationResponse(encoded: string): boolean {
-  const params = new URLSearchParams(encoded.replace(/^#/, ''));
+  const params = new URLSearchParams(encoded.slice(0, MAX_AUTHORIZATION_RESPONSE_LENGTH).replace(/^#/, ''));
   return ['state', 'error', 'access_token', 'id_token'].some((name) => params.has(name));
+}
+
+/**
+ * The one `state` of an encoded response (`#…` or `?…`), to find its transaction before validating it; none,
+ * several (a smuggling attempt) or an oversized response give `undefined`. Never throws.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
+ */
+export function stateOfResponse(encoded: string): string | undefined {
+  if (encoded.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) return undefined;
+  const states = new URLSearchParams(encoded.replace(/^[#?]/, '')).getAll('state');
+  return states.length === 1 ? states[0] : undefined;
 }
 
 /**

@@ -209,6 +209,46 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken({ nonce, iat: now + 61 }))).toBe('invalid_iat');
     });
 
+    it('refuses a token issued before its request started, beyond the skew (rule 10)', async () => {
+      const now = idp.clock.nowSeconds();
+      // The request started late in the second now - 600: with 60 s of skew, iat = now - 660 is the earliest accepted.
+      const requestedAt = (now - 600) * 1000 + 999;
+      const early = (iat: number) => idp.signIdToken({ nonce, iat });
+      await expect(validateIdToken(await early(now - 660), options({ requestedAt }))).resolves.toBeTruthy();
+      expect(await codeOf(early(now - 661), { requestedAt })).toBe('invalid_iat');
+      await expect(
+        authErrorOf(validateIdToken(await early(now - 661), options({ requestedAt }))),
+      ).resolves.toMatchObject({ message: expect.stringContaining('predates the request') });
+      // Without a known request there is no lower bound.
+      await expect(validateIdToken(await early(now - 3000), options())).resolves.toBeTruthy();
+    });
+
+    describe('auth_time after max_age (rule 13)', () => {
+      it('requires auth_time, a number, when max_age was sent', async () => {
+        expect(await codeOf(idp.signIdToken({ nonce }), { maxAgeSeconds: 300 })).toBe('missing_claim');
+        expect(await codeOf(idp.signIdToken({ nonce, auth_time: 'recent' }), { maxAgeSeconds: 300 })).toBe(
+          'missing_claim',
+        );
+      });
+
+      it('refuses an authentication older than max_age plus the skew', async () => {
+        const now = idp.clock.nowSeconds();
+        const authenticated = (authTime: number) => idp.signIdToken({ nonce, auth_time: authTime });
+        await expect(
+          validateIdToken(await authenticated(now - 360), options({ maxAgeSeconds: 300 })),
+        ).resolves.toMatchObject({ auth_time: now - 360 });
+        expect(await codeOf(authenticated(now - 361), { maxAgeSeconds: 300 })).toBe('auth_time_too_old');
+        // max_age=0 (re-authenticate now) leaves only the skew.
+        expect(await codeOf(authenticated(now - 61), { maxAgeSeconds: 0 })).toBe('auth_time_too_old');
+      });
+
+      it('ignores auth_time when no max_age was sent', async () => {
+        const old = idp.signIdToken({ nonce, auth_time: idp.clock.nowSeconds() - 86_400 });
+        await expect(validateIdToken(await old, options())).resolves.toBeTruthy();
+        await expect(validateIdToken(await idp.signIdToken({ nonce }), options())).resolves.toBeTruthy();
+      });
+    });
+
     it('refuses a token that is not valid yet (nbf)', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, nbf: idp.clock.nowSeconds() + 3600 }))).toBe('invalid_id_token');
     });

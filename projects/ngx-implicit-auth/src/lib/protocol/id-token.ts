@@ -25,6 +25,16 @@ export interface IdTokenValidationOptions {
    * is refused.
    */
   readonly trustedAudiences?: readonly string[];
+  /**
+   * When the request that asked for this token started (ms since the epoch): a token issued before it (beyond the
+   * clock skew) is refused. Leave it out only where no request is known.
+   */
+  readonly requestedAt?: number;
+  /**
+   * The `max_age` the request sent, in seconds: `auth_time` is then required and the authentication may not be
+   * older than that (plus the clock skew).
+   */
+  readonly maxAgeSeconds?: number;
 }
 
 /** Whether two strings are equal, looking at every character so timing does not reveal where they differ. */
@@ -40,7 +50,7 @@ function timingSafeEqual(a: string, b: string): boolean {
  *
  * @throws {ImplicitAuthError} `invalid_id_token`, `unsupported_algorithm`, `unknown_key`, `jwks_failed`,
  *   `invalid_signature`, `invalid_issuer`, `invalid_audience`, `invalid_azp`, `missing_claim`, `token_expired`,
- *   `invalid_iat`, `nonce_mismatch`, `at_hash_missing`, `at_hash_mismatch`.
+ *   `invalid_iat`, `nonce_mismatch`, `auth_time_too_old`, `at_hash_missing`, `at_hash_mismatch`.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation (§3.2.2.11)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (§3.1.3.7)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation (§3.2.2.9)
@@ -98,6 +108,11 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   // Rule 10: `iat` is required and not in the future (a token minted ahead of time, or a wrong clock).
   if (iat === undefined) throw fail('missing_claim', 'iat required');
   if (typeof iat !== 'number' || !(iat <= now + skew)) throw fail('invalid_iat', 'iat in the future');
+  // Rule 10 bounds `iat` from below too: the nonce inside did not exist before the request, so a token issued
+  // earlier was minted for another request (a replay). `iat` is whole seconds: the request's second counts.
+  if (options.requestedAt !== undefined && iat < Math.floor(options.requestedAt / 1000) - skew) {
+    throw fail('invalid_iat', 'iat predates the request');
+  }
   // RFC 7519 §4.1.5: not before `nbf`, when present.
   if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now + skew)) throw fail('invalid_id_token', 'nbf');
   // §2: `sub` is required, a non-empty string.
@@ -105,6 +120,12 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   // §3.2.2.11 rule 11: `nonce` is REQUIRED in the implicit flow and equals the one sent (replay protection).
   if (!options.nonce || typeof nonce !== 'string' || !timingSafeEqual(nonce, options.nonce)) {
     throw fail('nonce_mismatch', 'wrong nonce');
+  }
+  // Rule 13 / §3.1.2.1: after a `max_age` request, `auth_time` is REQUIRED and the user authenticated within it.
+  if (options.maxAgeSeconds !== undefined) {
+    const authTime = claims['auth_time'];
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw fail('missing_claim', 'auth_time required');
+    if (authTime + options.maxAgeSeconds + skew < now) throw fail('auth_time_too_old', 'auth_time older than max_age');
   }
   // §3.2.2.9–10: with an access token, `at_hash` is REQUIRED and binds it to this ID token (token substitution).
   if (options.accessToken !== undefined) {

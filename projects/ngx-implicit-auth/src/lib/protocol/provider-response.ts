@@ -14,6 +14,10 @@ export interface Expectation {
   readonly responseType: ImplicitResponseType;
   readonly scope: string;
   readonly audience?: string;
+  /** When the request was made (ms since the epoch): an ID token issued before it answers another request. */
+  readonly startedAt: number;
+  /** The `max_age` sent, in seconds, if any: the ID token's `auth_time` must then be that recent. */
+  readonly maxAgeSeconds?: number;
 }
 
 /** Validated tokens and the claims to show (ID token claims, with UserInfo merged under them when enabled). */
@@ -50,6 +54,8 @@ export async function validateProviderResponse(
     responseType: expected.responseType,
     requestedScope: expected.scope,
     nonce: expected.nonce,
+    requestedAt: expected.startedAt,
+    maxAgeSeconds: expected.maxAgeSeconds,
     algorithms: config.algorithms,
     clockSkewSeconds: config.clockSkewSeconds,
     clock,

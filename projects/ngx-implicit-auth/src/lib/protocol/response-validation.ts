@@ -25,6 +25,10 @@ export interface ResponseValidationOptions {
   readonly getKey: KeyResolver;
   /** Audiences besides the client id an ID token may name; default none. */
   readonly trustedAudiences?: readonly string[];
+  /** When the request started (ms since the epoch): an ID token issued before it is refused. */
+  readonly requestedAt?: number;
+  /** The `max_age` sent, in seconds: the ID token's `auth_time` is then required and checked. */
+  readonly maxAgeSeconds?: number;
 }
 
 /** The longest `expires_in` accepted: one year. A larger value is a bug or an attack, not a real lifetime. */

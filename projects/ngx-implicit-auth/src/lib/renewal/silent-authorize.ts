@@ -1,6 +1,8 @@
+import type { Clock } from '../clock';
 import { type ResolvedImplicitAuthConfig, scopeFor, type SilentRenewConfig } from '../config';
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
+import { needsNonce } from '../protocol/authorization-request';
 import { generateRandomToken } from '../protocol/random';
 import type { Expectation, ProviderPort, ValidatedResponse } from '../response-types';
 import { requestInHiddenIframe } from './silent-request';
@@ -25,14 +27,20 @@ export async function authorizeSilently(
   renew: Required<SilentRenewConfig>,
   request: SilentAuthorizeRequest,
   window: Window,
+  clock: Clock,
 ): Promise<ValidatedResponse> {
   const metadata = await client.metadata();
+  const scope = scopeFor(config.responseType, request.scope);
   const expected: Expectation = {
     state: generateRandomToken(),
-    nonce: config.responseType === 'token' ? undefined : generateRandomToken(),
+    nonce: needsNonce(config.responseType, scope) ? generateRandomToken() : undefined,
     responseType: config.responseType,
-    scope: scopeFor(config.responseType, request.scope),
+    scope,
     audience: request.audience,
+    // The renewal is its own transaction: its ID token may not predate this request either.
+    startedAt: clock.now(),
+    // The configured `max_age` holds for renewals too, or a silent request would extend an old authentication.
+    maxAgeSeconds: config.maxAgeSeconds,
   };
   const url = await client.authorizeUrl(
     expected,

@@ -192,6 +192,37 @@ describe('requestInHiddenIframe', () => {
     expect(frames()).toHaveLength(0);
   });
 
+  describe('an answer over the 64 KiB cap', () => {
+    const huge = (prefix: string) => `${prefix}&pad=${'x'.repeat(1024 * 1024)}`;
+
+    it('from the callback page is refused at once with invalid_response, its iframe removed', async () => {
+      const { outcome } = start();
+      post(fromCallback(huge('#access_token=at&token_type=Bearer&state=s1')));
+      await expect(outcome).rejects.toMatchObject({ code: 'invalid_response' });
+      expect(frames()).toHaveLength(0);
+    });
+
+    it('from the provider (web_message) is refused the same way', async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post(
+        { type: 'authorization_response', response: { state: 's1', pad: 'x'.repeat(1024 * 1024) } },
+        {
+          origin: IDP_ORIGIN,
+        },
+      );
+      await expect(outcome).rejects.toMatchObject({ code: 'invalid_response' });
+    });
+
+    it('from anywhere else is dropped like any stranger, and the wait goes on', async () => {
+      const { outcome } = start();
+      post(fromCallback(huge('#state=s1')), { origin: IDP_ORIGIN });
+      post(fromCallback(huge('#state=s1')), { source: window });
+      expect(await isPending(outcome)).toBe(true);
+      post(fromCallback(OK_RESPONSE));
+      await expect(outcome).resolves.toBe(OK_RESPONSE);
+    });
+  });
+
   describe("response_mode=web_message (Auth0's shape)", () => {
     const webMessage = (response: Record<string, unknown>) => ({ type: 'authorization_response', response });
 

@@ -1,4 +1,5 @@
 import { ImplicitAuthError } from '../errors';
+import { MAX_AUTHORIZATION_RESPONSE_LENGTH, stateOfResponse } from '../protocol/authorization-response';
 import { SILENT_CALLBACK_MESSAGE_TYPE } from './silent-callback-message';
 
 export interface SilentRequestOptions {
@@ -38,7 +39,8 @@ const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
  * expected shape and carries exactly the expected `state`. Anything else is dropped without being parsed
  * further, and the wait goes on. The iframe and listener are removed however it ends.
  *
- * @throws {ImplicitAuthError} `timeout` when no answer came in time; `renewal_failed` when aborted;
+ * @throws {ImplicitAuthError} `timeout` when no answer came in time; `renewal_failed` when aborted; `invalid_response`
+ *   when the iframe's answer is longer than `MAX_AUTHORIZATION_RESPONSE_LENGTH`;
  *   `invalid_config` when `web_message` mode lacks a usable `providerOrigin`.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (prompt=none, §3.1.2.1)
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.17 (in-browser communication flows)
@@ -90,8 +92,16 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       // Only the app's callback page (fragment) or the provider (web_message) may answer (RFC 9700 §4.17).
       if (event.origin !== origin) return;
       const response = mode === 'web_message' ? fromWebMessage(event.data) : fromSilentCallback(event.data);
+      if (response === undefined) return;
+      // Our own frame, from the expected origin, answered with more than any real response holds: refused at
+      // once and unread (not even its state), instead of being decoded or left to run into the timeout.
+      if (response.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
+        finish();
+        reject(new ImplicitAuthError('invalid_response', 'Silent renewal response too large'));
+        return;
+      }
       // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
-      if (response === undefined || stateOf(response) !== expectedState) return;
+      if (stateOfResponse(response) !== expectedState) return;
       finish(true);
       resolve(`#${response.slice(1)}`);
     };
@@ -138,10 +148,4 @@ function fromWebMessage(data: unknown): string | undefined {
     }
   }
   return `#${params}`;
-}
-
-/** The one `state` in an encoded response; none or several (a smuggling attempt) give `undefined`. */
-function stateOf(response: string): string | undefined {
-  const states = new URLSearchParams(response.slice(1)).getAll('state');
-  return states.length === 1 ? states[0] : undefined;
 }

@@ -69,8 +69,9 @@ describe('thirdPartyCookiesBlockedError', () => {
     expect(error.error).toBe('login_required');
     expect(error.errorDescription).toBe('End-User authentication is required');
     expect(error.cause).toBe(cause);
-    // Not mistaken for an ordinary "sign in again" by code that checks the original mapping.
-    expect(isInteractionRequired(error)).toBe(false);
+    // A code of its own (shown as itself, not as the provider's login_required), and still an interaction error:
+    // silent requests cannot work, only a top-level sign-in can.
+    expect(isInteractionRequired(error)).toBe(true);
   });
 });
 

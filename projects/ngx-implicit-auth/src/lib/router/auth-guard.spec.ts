@@ -163,6 +163,10 @@ describe('authGuard', () => {
       ],
       ['a renewal timeout', new ImplicitAuthError('timeout', 'x')],
       ['no token', new ImplicitAuthError('not_authenticated', 'x')],
+      [
+        'blocked third-party cookies',
+        new ImplicitAuthError('third_party_cookies_blocked', 'x', { error: 'login_required' }),
+      ],
     ])('still signs in after %s (the remedy is an interactive sign-in)', async (_why, error) => {
       setup(false, withGuardOptions(ALL_ROUTES));
       auth.setError(error);

@@ -36,14 +36,11 @@ export interface AuthRouteRequirements {
   readonly audience?: string;
 }
 
-/** Failures of silent renewal or session restore: the remedy is an interactive sign-in, not an error page. */
-const SILENT_FAILURES: readonly string[] = [
-  'not_authenticated',
-  'timeout',
-  'renewal_failed',
-  'third_party_cookies_blocked',
-  'user_switched',
-];
+/**
+ * Failures of silent renewal or session restore: the remedy is an interactive sign-in, not an error page (as for
+ * every error `isInteractionRequired` names, `third_party_cookies_blocked` included).
+ */
+const SILENT_FAILURES: readonly string[] = ['not_authenticated', 'timeout', 'renewal_failed', 'user_switched'];
 
 function guardContext() {
   return {

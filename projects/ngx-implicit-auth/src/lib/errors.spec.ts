@@ -1,0 +1,36 @@
+import { ImplicitAuthError, isInteractionRequired } from './errors';
+
+describe('isInteractionRequired', () => {
+  const provider = (error: string) => new ImplicitAuthError('provider_error', 'x', { error });
+
+  it.each(['login_required', 'interaction_required', 'consent_required', 'account_selection_required'])(
+    "is true for the provider's %s (OIDC Core §3.1.2.6)",
+    (error) => {
+      expect(isInteractionRequired(provider(error))).toBe(true);
+    },
+  );
+
+  it('is true for third_party_cookies_blocked: no silent request can work, a top-level sign-in can', () => {
+    const blocked = new ImplicitAuthError('third_party_cookies_blocked', 'x', {
+      error: 'login_required',
+      cause: provider('login_required'),
+    });
+    expect(isInteractionRequired(blocked)).toBe(true);
+    // Also without the provider's error it carries.
+    expect(isInteractionRequired(new ImplicitAuthError('third_party_cookies_blocked', 'x'))).toBe(true);
+  });
+
+  it.each([
+    ['access_denied', provider('access_denied')],
+    ['a renewal timeout', new ImplicitAuthError('timeout', 'x')],
+    ['a refused response', new ImplicitAuthError('nonce_mismatch', 'x')],
+    [
+      'a library error code that merely carries login_required',
+      new ImplicitAuthError('renewal_failed', 'x', { error: 'login_required' }),
+    ],
+    ['a plain Error', new Error('login_required')],
+    ['a string', 'login_required'],
+  ])('is false for %s', (_name, value) => {
+    expect(isInteractionRequired(value)).toBe(false);
+  });
+});
