@@ -13,7 +13,7 @@ export type {
   SilentRenewConfig,
   TokenStorageKind,
   TokenStore,
-} from './lib/config';
+} from './lib/config/implicit-auth-config';
 export { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './lib/errors';
 export type { ImplicitAuthErrorCode, ProviderErrorCode } from './lib/errors';
 export type { ImplicitAuthEvent, SignOutReason } from './lib/events';
@@ -29,9 +29,9 @@ export type {
 export { ImplicitAuthModule } from './lib/implicit-auth.module';
 export { provideImplicitAuth } from './lib/provide-implicit-auth';
 export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './lib/tokens';
-export type { ResolvedImplicitAuthConfig } from './lib/config';
+export type { ResolvedImplicitAuthConfig } from './lib/config/implicit-auth-config';
 // ɵ: for `ngx-implicit-auth/testing` only, not part of the supported API.
-export { resolveConfig as ɵresolveConfig } from './lib/config';
+export { resolveConfig as ɵresolveConfig } from './lib/config/resolve-config';
 export { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './lib/http/auth-interceptor';
 export type { ImplicitAuthRequestOptions } from './lib/http/auth-interceptor';
 export { AuthGuard, authGuard, authMatchGuard } from './lib/router/auth-guard';

@@ -1,6 +1,6 @@
 import { type Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import type { ImplicitAuthConfig } from './config';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { provideImplicitAuth } from './provide-implicit-auth';

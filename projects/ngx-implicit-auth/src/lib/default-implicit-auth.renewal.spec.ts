@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { ImplicitAuthConfig } from './config';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './storage/storage-keys';

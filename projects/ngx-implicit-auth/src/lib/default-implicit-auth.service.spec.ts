@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom, toArray, take } from 'rxjs';
-import type { ImplicitAuthConfig } from './config';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { ImplicitAuthError } from './errors';
 import type { ImplicitAuthEvent } from './events';
 import { ImplicitAuthService } from './implicit-auth.service';

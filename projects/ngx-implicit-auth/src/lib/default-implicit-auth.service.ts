@@ -1,7 +1,9 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
 import { sameUser, userFingerprint } from './claims';
-import { sameOriginHref, scopeFor, type SilentRenewConfig } from './config';
+import { sameOriginHref } from './protocol/return-url';
+import { scopeFor } from './protocol/response-type';
+import { type SilentRenewConfig } from './config/implicit-auth-config';
 import { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './errors';
 import type { SignOutReason } from './events';
 import {

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { userFingerprint, type IdTokenClaims } from './claims';
-import type { ImplicitAuthConfig, TokenStore } from './config';
+import type { ImplicitAuthConfig, TokenStore } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './storage/storage-keys';

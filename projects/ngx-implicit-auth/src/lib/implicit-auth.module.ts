@@ -1,6 +1,6 @@
 import { HTTP_INTERCEPTORS } from '@angular/common/http';
 import { type ModuleWithProviders, NgModule } from '@angular/core';
-import type { ImplicitAuthConfig } from './config';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import type { ImplicitAuthFeature } from './features';
 import { ImplicitAuthInterceptor } from './http/auth-interceptor';
 import { provideImplicitAuth } from './provide-implicit-auth';

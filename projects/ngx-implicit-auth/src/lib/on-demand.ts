@@ -9,7 +9,8 @@
 export { createJwksKeyResolver } from './protocol/jwks';
 export { validateProviderResponse } from './protocol/provider-response';
 export { authorizeSilently } from './renewal/silent-authorize';
-export { buildAuthorizationUrl, needsNonce } from './protocol/authorization-request';
+export { buildAuthorizationUrl } from './protocol/authorization-request';
+export { needsNonce } from './protocol/response-type';
 export { fetchProviderMetadata } from './protocol/discovery';
 export { buildLogoutUrl } from './protocol/logout';
 export { generateRandomToken } from './protocol/random';

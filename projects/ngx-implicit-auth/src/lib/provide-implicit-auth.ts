@@ -5,7 +5,8 @@ import {
   makeEnvironmentProviders,
   provideAppInitializer,
 } from '@angular/core';
-import { type ImplicitAuthConfig, resolveConfig } from './config';
+import { type ImplicitAuthConfig } from './config/implicit-auth-config';
+import { resolveConfig } from './config/resolve-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import { API_MATCHER } from './http/auth-interceptor';
 import { provideInterceptorCheck } from './http/interceptor-check';

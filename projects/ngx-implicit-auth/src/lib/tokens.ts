@@ -1,7 +1,7 @@
 import { DOCUMENT, inject, InjectionToken } from '@angular/core';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
-import type { ResolvedImplicitAuthConfig } from './config';
+import type { ResolvedImplicitAuthConfig } from './config/implicit-auth-config';
 
 /** The resolved configuration (defaults filled in, every field checked). */
 export const IMPLICIT_AUTH_CONFIG = new InjectionToken<ResolvedImplicitAuthConfig>('IMPLICIT_AUTH_CONFIG');

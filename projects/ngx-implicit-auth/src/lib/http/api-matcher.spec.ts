@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ApiConfig } from '../config';
+import type { ApiConfig } from '../config/implicit-auth-config';
 import { isImplicitAuthError } from '../errors';
 import { createApiMatcher } from './api-matcher';
 

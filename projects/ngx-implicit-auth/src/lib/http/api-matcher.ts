@@ -1,4 +1,5 @@
-import { type ApiConfig, isLoopbackHost, type ResolvedImplicitAuthConfig } from '../config';
+import { type ApiConfig, type ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
+import { isLoopbackHost } from '../protocol/https-url';
 import { ImplicitAuthError } from '../errors';
 
 /** The configured API a request goes to: whose token it may carry, and the scope to ask for one with. */

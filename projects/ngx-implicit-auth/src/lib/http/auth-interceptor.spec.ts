@@ -12,7 +12,7 @@ import { HttpTestingController, provideHttpClientTesting, type TestRequest } fro
 import type { EnvironmentProviders, Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { FakeImplicitAuthService, provideImplicitAuthTesting } from '../../../testing/src/public-api';
-import type { ApiConfig } from '../config';
+import type { ApiConfig } from '../config/implicit-auth-config';
 import { ImplicitAuthError, isImplicitAuthError } from '../errors';
 import { IMPLICIT_AUTH_CLOCK } from '../tokens';
 import { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './auth-interceptor';

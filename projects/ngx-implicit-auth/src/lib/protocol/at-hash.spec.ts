@@ -1,4 +1,4 @@
-import type { IdTokenSigningAlgorithm } from '../config';
+import type { IdTokenSigningAlgorithm } from './algorithms';
 import { authErrorOf, referenceAtHash } from '../testing';
 import { computeAtHash } from './at-hash';
 

@@ -1,12 +1,6 @@
-import type { IdTokenSigningAlgorithm } from '../config';
 import { ImplicitAuthError } from '../errors';
+import { ASYMMETRIC_ALGORITHM, type IdTokenSigningAlgorithm } from './algorithms';
 import { encodeBase64url } from './base64url';
-
-/**
- * The asymmetric JWS algorithms an ID token may use; group 1 is the SHA-2 size. `none` and HS* never match.
- * @internal
- */
-export const ASYMMETRIC_ALGORITHM = /^(?:[RPE]S(256|384|512)|EdDSA)$/;
 
 /**
  * Computes `at_hash`: base64url of the left-most half of the hash of the access token's ASCII octets, using the hash

@@ -1,5 +1,6 @@
 import { authErrorOf } from '../testing';
-import { buildAuthorizationUrl, needsNonce, type AuthorizationRequest } from './authorization-request';
+import { buildAuthorizationUrl, type AuthorizationRequest } from './authorization-request';
+import { needsNonce } from './response-type';
 import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 
 describe('buildAuthorizationUrl', () => {

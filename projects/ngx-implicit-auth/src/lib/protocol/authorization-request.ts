@@ -1,17 +1,7 @@
-import type { ImplicitResponseType } from '../config';
 import { ImplicitAuthError } from '../errors';
 import { parseHttpsUrl } from './https-url';
 import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
-
-/**
- * Whether a request carries a `nonce`. With an ID token it is REQUIRED and checked (OIDC Core §3.2.2.1). With
- * response type `token` and `openid` in the scope, it is an OpenID request some providers refuse without one; it is
- * sent, but checks nothing, since no ID token comes back. A pure OAuth 2.0 `token` request carries none.
- * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthRequest (§3.2.2.1)
- */
-export function needsNonce(responseType: ImplicitResponseType, scope: string): boolean {
-  return responseType !== 'token' || scope.split(' ').includes('openid');
-}
+import { type ImplicitResponseType, needsNonce } from './response-type';
 
 /** Everything an authorization request carries. */
 export interface AuthorizationRequest {

@@ -1,5 +1,5 @@
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
-import type { IdTokenSigningAlgorithm } from '../config';
+import type { IdTokenSigningAlgorithm } from './algorithms';
 import {
   authErrorOf,
   base64urlOf,

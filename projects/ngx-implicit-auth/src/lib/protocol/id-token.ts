@@ -1,9 +1,10 @@
 import { compactVerify } from 'jose';
 import type { IdTokenClaims } from '../claims';
 import type { Clock } from '../clock';
-import type { IdTokenSigningAlgorithm } from '../config';
+import type { IdTokenSigningAlgorithm } from './algorithms';
 import { ImplicitAuthError, isImplicitAuthError, type ImplicitAuthErrorCode } from '../errors';
-import { ASYMMETRIC_ALGORITHM, computeAtHash } from './at-hash';
+import { ASYMMETRIC_ALGORITHM } from './algorithms';
+import { computeAtHash } from './at-hash';
 import { decodeBase64urlJson } from './base64url';
 import type { KeyResolver } from './jwks';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { ImplicitAuthError } from '../errors';
-import { ASYMMETRIC_ALGORITHM } from './at-hash';
+import { ASYMMETRIC_ALGORITHM } from './algorithms';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from './deadline';
 import { fetchJsonObject } from './fetch-json';
 

@@ -1,6 +1,7 @@
 import type { IdTokenClaims } from '../claims';
 import type { Clock } from '../clock';
-import type { ImplicitResponseType, ResolvedImplicitAuthConfig } from '../config';
+import type { ImplicitResponseType } from './response-type';
+import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import type { AuthorizationResponse, TokenSet } from './authorization-response';
 import type { ProviderMetadata } from './discovery';
 import type { KeyResolver } from './jwks';

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
-import type { IdTokenSigningAlgorithm, ImplicitResponseType } from '../config';
+import type { IdTokenSigningAlgorithm } from './algorithms';
+import type { ImplicitResponseType } from './response-type';
 import { ImplicitAuthError } from '../errors';
 import type { AuthorizationResponse, TokenSet } from './authorization-response';
 import { validateIdToken } from './id-token';

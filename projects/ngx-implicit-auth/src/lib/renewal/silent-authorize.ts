@@ -1,8 +1,9 @@
 import type { Clock } from '../clock';
-import { type ResolvedImplicitAuthConfig, scopeFor, type SilentRenewConfig } from '../config';
+import { type ResolvedImplicitAuthConfig, type SilentRenewConfig } from '../config/implicit-auth-config';
+import { scopeFor } from '../protocol/response-type';
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
-import { needsNonce } from '../protocol/authorization-request';
+import { needsNonce } from '../protocol/response-type';
 import { generateRandomToken } from '../protocol/random';
 import type { Expectation, ProviderPort, ValidatedResponse } from '../response-types';
 import { requestInHiddenIframe } from './silent-request';

@@ -1,5 +1,5 @@
 import type { IdTokenClaims } from '../claims';
-import type { TokenStore, TokenStorageKind } from '../config';
+import type { TokenStore, TokenStorageKind } from '../config/implicit-auth-config';
 import { ImplicitAuthError } from '../errors';
 
 /** An access token kept for one audience. */

@@ -1,6 +1,6 @@
 import type { ProviderToken } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import type { ImplicitAuthConfig } from '../config';
+import type { ImplicitAuthConfig } from '../config/implicit-auth-config';
 import { provideImplicitAuth } from '../provide-implicit-auth';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from '../tokens';
 import type { TestIssuer } from './test-issuer';

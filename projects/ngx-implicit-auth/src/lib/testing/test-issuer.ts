@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { IdTokenSigningAlgorithm, ImplicitResponseType } from '../config';
+import type { IdTokenSigningAlgorithm } from '../protocol/algorithms';
+import type { ImplicitResponseType } from '../protocol/response-type';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createFakeFetch, type FakeFetch } from './fake-fetch';
 

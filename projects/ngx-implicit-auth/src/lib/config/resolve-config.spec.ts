@@ -1,6 +1,8 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import { resolveConfig, sameOriginHref, scopeFor } from './config';
-import { ImplicitAuthError } from './errors';
+import { resolveConfig } from './resolve-config';
+import { sameOriginHref } from '../protocol/return-url';
+import { scopeFor } from '../protocol/response-type';
+import { ImplicitAuthError } from '../errors';
 
 describe('resolveConfig', () => {
   const origin = 'https://app.example';

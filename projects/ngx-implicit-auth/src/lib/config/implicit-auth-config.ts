@@ -1,0 +1,162 @@
+import type { IdTokenSigningAlgorithm } from '../protocol/algorithms';
+import type { ImplicitResponseType } from '../protocol/response-type';
+
+export type { IdTokenSigningAlgorithm } from '../protocol/algorithms';
+export type { ImplicitResponseType } from '../protocol/response-type';
+
+/** Where tokens are kept between page loads. */
+export type TokenStorageKind = 'memory' | 'session';
+
+/** A custom place for tokens (e.g. an encrypted store). Values are opaque JSON strings. */
+export interface TokenStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** Endpoints for providers without discovery, or to override what discovery says. */
+export interface ImplicitAuthEndpoints {
+  readonly authorization?: string;
+  readonly jwks?: string;
+  readonly endSession?: string;
+  readonly userinfo?: string;
+}
+
+/** How `logout()` ends the session at the provider. */
+export interface LogoutConfig {
+  /**
+   * `'oidc'` (default): RP-initiated logout at the provider's `end_session_endpoint` with `id_token_hint`,
+   * `client_id` and `post_logout_redirect_uri`. `'auth0'`: Auth0's `/v2/logout` with `client_id` and
+   * `returnTo`. `'local'`: forget the tokens in the app only.
+   */
+  readonly style?: 'oidc' | 'auth0' | 'local';
+  /** Where the provider sends the user after logout. Default: the app's origin + `/`. */
+  readonly postLogoutRedirectUri?: string;
+}
+
+/** One API that may receive access tokens. Nothing else ever does. */
+export interface ApiConfig {
+  /** Absolute base URL: scheme, host, optional port, optional path prefix (matched at `/` boundaries). */
+  readonly url: string;
+  /** The audience to request tokens for; default: the top-level `audience`. */
+  readonly audience?: string;
+  /** The scope to request for this audience; default: the top-level `scope`. */
+  readonly scope?: string;
+  /** HTTP methods that get a token (upper case); default: all. */
+  readonly methods?: readonly string[];
+  /**
+   * Whether a request goes out without a token when none can be had (signed out, renewal refused), for APIs
+   * with public endpoints; the API then answers for itself. Default false: such a request is not sent and fails
+   * with a 401 `HttpErrorResponse` carrying the `ImplicitAuthError`.
+   */
+  readonly allowAnonymous?: boolean;
+}
+
+/** Silent renewal in a hidden iframe with `prompt=none`. */
+export interface SilentRenewConfig {
+  /** The page the iframe loads; it must post its fragment to the parent. Default: origin + `/silent-callback.html`. */
+  readonly redirectUri?: string;
+  /** How long to wait for the provider before a `timeout` error, in ms. Default 10000. */
+  readonly timeoutMs?: number;
+  /** How long before expiry to renew, in seconds. Default 60. */
+  readonly marginSeconds?: number;
+  /** Whether to renew before expiry on a timer. Default true. */
+  readonly automatic?: boolean;
+  /** Whether to try a silent sign-in on start-up when no tokens are kept (session restore). Default true. */
+  readonly restoreSession?: boolean;
+  /** Whether to ask for `response_mode=web_message` (Auth0 supports it). Default false. */
+  readonly webMessage?: boolean;
+  /**
+   * What to do when the browser blocks the provider's cookie in the iframe (`third_party_cookies_blocked`):
+   * `'sign-out'` (default) ends the session cleanly, and the next guarded route or `login()` signs in
+   * interactively; `'redirect'` starts that interactive sign-in at once (top level, the provider's cookie is
+   * first-party, so an alive provider session usually signs the user straight back in). Never a loop: nothing
+   * retries silently.
+   */
+  readonly onCookiesBlocked?: 'sign-out' | 'redirect';
+  /**
+   * Where the ID token sent as `id_token_hint` is kept. `'memory'` (default): with the session, so with
+   * `storage: 'memory'` a reload's restore goes without a hint. `'session'`: the ID token (never an access token)
+   * is also kept in sessionStorage, for providers that refuse `prompt=none` without `id_token_hint`
+   * (`invalid_request`). The trade-off: a script able to read sessionStorage can read the ID token, which proves
+   * who the user is to this app but grants no API access.
+   */
+  readonly idTokenHint?: 'memory' | 'session';
+}
+
+/**
+ * Everything the library needs to know. Only `issuer` and `clientId` are required.
+ */
+export interface ImplicitAuthConfig {
+  /** The provider's issuer identifier, exactly as in its discovery document and its ID tokens' `iss`. */
+  readonly issuer: string;
+  /** The client id registered at the provider. */
+  readonly clientId: string;
+  /** Where the provider sends the callback. Default: the app's origin + `/`. */
+  readonly redirectUri?: string;
+  /** Default `'id_token token'`. */
+  readonly responseType?: ImplicitResponseType;
+  /**
+   * Default `'openid profile email'` with an ID token (`openid` is always added then); with response type `'token'`,
+   * none: a pure OAuth 2.0 request without `scope`, for the provider's default (RFC 6749 §3.3). A `'token'` request
+   * whose scope names `openid` also carries a `nonce`.
+   */
+  readonly scope?: string;
+  /** The API identifier to request an access token for (Auth0's `audience`). */
+  readonly audience?: string;
+  /** Tolerance for clock differences when checking `exp`/`iat`, in seconds. Default 60, at most 300. */
+  readonly clockSkewSeconds?: number;
+  /**
+   * OIDC `max_age`, in seconds, sent with every request (renewals included): the provider re-authenticates a user
+   * who signed in longer ago, and the ID token's `auth_time` must show it. Default: not sent. Needs an ID token.
+   */
+  readonly maxAgeSeconds?: number;
+  /** Where tokens live. Default `'memory'` (lost on reload; restored silently). */
+  readonly storage?: TokenStorageKind | TokenStore;
+  /** Accepted ID token signature algorithms. Default `['RS256']`. */
+  readonly algorithms?: readonly IdTokenSigningAlgorithm[];
+  /** Explicit endpoints. With `authorization` and `jwks` set (or `token` response type), discovery is skipped. */
+  readonly endpoints?: ImplicitAuthEndpoints;
+  readonly logout?: LogoutConfig;
+  /**
+   * Extra parameters added to every authorize request (e.g. `{ connection: 'github' }`). The library's own
+   * (`RESERVED_AUTHORIZE_PARAMETERS`: `response_type`, `scope`, `state`, `nonce`, `audience`, `prompt`, `max_age`, …)
+   * are refused.
+   */
+  readonly authorizeParams?: Readonly<Record<string, string>>;
+  /** Whether to load UserInfo after sign-in and merge it into `claims`. Default false. */
+  readonly loadUserInfo?: boolean;
+  /** How long a pending sign-in may wait for its callback, in seconds. Default 600. */
+  readonly transactionTtlSeconds?: number;
+  /**
+   * How long each wait on the network may take before a `network_timeout`, in ms: discovery, the JWK Set,
+   * UserInfo and the library's on-demand code. Default 10000, at most 120000.
+   */
+  readonly networkTimeoutMs?: number;
+  /** The APIs that receive access tokens. Default: none (no request gets a token). */
+  readonly apis?: readonly ApiConfig[];
+  /** Silent renewal; `false` turns it off. */
+  readonly silentRenew?: SilentRenewConfig | false;
+}
+
+/** The config with every default filled in and every field checked. */
+export interface ResolvedImplicitAuthConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly responseType: ImplicitResponseType;
+  readonly scope: string;
+  readonly audience?: string;
+  readonly clockSkewSeconds: number;
+  readonly maxAgeSeconds?: number;
+  readonly storage: TokenStorageKind | TokenStore;
+  readonly algorithms: readonly IdTokenSigningAlgorithm[];
+  readonly endpoints: ImplicitAuthEndpoints;
+  readonly logout: Required<LogoutConfig>;
+  readonly authorizeParams: Readonly<Record<string, string>>;
+  readonly loadUserInfo: boolean;
+  readonly transactionTtlSeconds: number;
+  readonly networkTimeoutMs: number;
+  readonly apis: readonly ApiConfig[];
+  readonly silentRenew: Required<SilentRenewConfig> | false;
+}

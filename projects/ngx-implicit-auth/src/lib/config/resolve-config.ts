@@ -1,0 +1,165 @@
+import { ImplicitAuthError } from '../errors';
+import { ID_TOKEN_SIGNING_ALGORITHMS } from '../protocol/algorithms';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from '../protocol/deadline';
+import { isSecureUrl } from '../protocol/https-url';
+import { RESERVED_AUTHORIZE_PARAMETERS } from '../protocol/reserved-parameters';
+import { defaultScope, IMPLICIT_RESPONSE_TYPES, scopeFor } from '../protocol/response-type';
+import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig, SilentRenewConfig } from './implicit-auth-config';
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+/** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
+const MAX_NETWORK_TIMEOUT_MS = 120_000;
+
+function fail(field: string, problem: string): never {
+  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+}
+
+/** An absolute https URL (http only on loopback hosts, for development), without credentials. */
+function checkUrl(field: string, value: unknown): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value as string);
+  } catch {
+    // A relative or malformed URL is a config mistake: named below instead of leaking the TypeError.
+  }
+  if (!url || typeof value !== 'string') fail(field, 'must be an absolute URL');
+  // The one transport rule, from protocol/: https (http only on loopback), no credentials.
+  if (!isSecureUrl(url)) fail(field, 'must be https (http only on loopback) and hold no credentials');
+  return url;
+}
+
+function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    fail(field, `must be a number between 0 and ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Fills in defaults and checks every field, so a contradictory or incomplete config fails at start-up
+ * with a message naming the field instead of failing later in the middle of a sign-in.
+ *
+ * @param origin The app's origin (e.g. `https://app.example`), for the defaults that depend on it.
+ * @throws {ImplicitAuthError} `invalid_config`
+ */
+export function resolveConfig(config: ImplicitAuthConfig, origin: string): ResolvedImplicitAuthConfig {
+  if (config === null || typeof config !== 'object') fail('', 'must be an object');
+  const issuerUrl = checkUrl('issuer', config.issuer);
+  if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
+  if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
+
+  const redirectUri = config.redirectUri ?? `${origin}/`;
+  const redirect = checkUrl('redirectUri', redirectUri);
+  if (redirect.hash) fail('redirectUri', 'must have no fragment');
+
+  const responseType = config.responseType ?? 'id_token token';
+  if (!IMPLICIT_RESPONSE_TYPES.includes(responseType)) {
+    fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
+  }
+
+  const scope = scopeFor(responseType, config.scope ?? defaultScope(responseType));
+
+  if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
+    fail('audience', 'must be a non-empty string');
+  }
+
+  const maxAgeSeconds = config.maxAgeSeconds;
+  if (maxAgeSeconds !== undefined) {
+    if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
+      fail('maxAgeSeconds', 'must be whole seconds, 0 or more');
+    }
+    // OIDC Core §3.1.2.1: only the ID token's `auth_time` shows the provider honoured it.
+    if (responseType === 'token') fail('maxAgeSeconds', "needs an ID token: not with responseType 'token'");
+  }
+
+  const algorithms = config.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
+  for (const alg of algorithms) {
+    if (!ID_TOKEN_SIGNING_ALGORITHMS.includes(alg)) {
+      fail('algorithms', `has '${String(alg)}': only asymmetric ones are accepted`);
+    }
+  }
+
+  const storage = config.storage ?? 'memory';
+  if (
+    storage !== 'memory' &&
+    storage !== 'session' &&
+    !(typeof storage === 'object' && storage !== null && typeof storage.get === 'function')
+  ) {
+    fail('storage', "must be 'memory', 'session' or a TokenStore");
+  }
+
+  const endpoints = config.endpoints ?? {};
+  for (const key of ['authorization', 'jwks', 'endSession', 'userinfo'] as const) {
+    if (endpoints[key] !== undefined) checkUrl(`endpoints.${key}`, endpoints[key]);
+  }
+
+  const logoutStyle = config.logout?.style ?? 'oidc';
+  if (!['oidc', 'auth0', 'local'].includes(logoutStyle)) fail('logout.style', "must be 'oidc', 'auth0' or 'local'");
+  const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? `${origin}/`;
+  checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri);
+
+  const authorizeParams = config.authorizeParams ?? {};
+  for (const [name, value] of Object.entries(authorizeParams)) {
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
+    if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
+  }
+
+  const apis = config.apis ?? [];
+  if (!Array.isArray(apis)) fail('apis', 'must be an array');
+  apis.forEach((api, i) => {
+    const url = checkUrl(`apis[${i}].url`, api?.url);
+    if (url.search || url.hash) fail(`apis[${i}].url`, 'must have no query or fragment');
+  });
+  if (apis.length && responseType === 'id_token') {
+    fail('apis', "needs an access token: not with responseType 'id_token'");
+  }
+
+  const renew = config.silentRenew;
+  let silentRenew: Required<SilentRenewConfig> | false = false;
+  if (renew !== false) {
+    const silentRedirectUri = renew?.redirectUri ?? `${origin}/silent-callback.html`;
+    const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri);
+    if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
+    silentRenew = {
+      redirectUri: silentRedirectUri,
+      timeoutMs: checkPositive('silentRenew.timeoutMs', renew?.timeoutMs, 10_000, 600_000),
+      marginSeconds: checkPositive('silentRenew.marginSeconds', renew?.marginSeconds, 60),
+      automatic: renew?.automatic ?? true,
+      restoreSession: renew?.restoreSession ?? true,
+      webMessage: renew?.webMessage ?? false,
+      onCookiesBlocked: renew?.onCookiesBlocked === 'redirect' ? 'redirect' : 'sign-out',
+      idTokenHint: renew?.idTokenHint ?? 'memory',
+    };
+    if (silentRenew.idTokenHint !== 'memory' && silentRenew.idTokenHint !== 'session') {
+      fail('silentRenew.idTokenHint', "must be 'memory' or 'session'");
+    }
+  }
+
+  return {
+    issuer: config.issuer,
+    clientId: config.clientId,
+    redirectUri,
+    responseType,
+    scope,
+    audience: config.audience,
+    clockSkewSeconds: checkPositive('clockSkewSeconds', config.clockSkewSeconds, 60, MAX_CLOCK_SKEW_SECONDS),
+    maxAgeSeconds,
+    storage,
+    algorithms,
+    endpoints,
+    logout: { style: logoutStyle, postLogoutRedirectUri },
+    authorizeParams,
+    loadUserInfo: config.loadUserInfo ?? false,
+    transactionTtlSeconds: checkPositive('transactionTtlSeconds', config.transactionTtlSeconds, 600, 3600),
+    networkTimeoutMs: checkPositive(
+      'networkTimeoutMs',
+      config.networkTimeoutMs,
+      DEFAULT_NETWORK_TIMEOUT_MS,
+      MAX_NETWORK_TIMEOUT_MS,
+    ),
+    apis,
+    silentRenew,
+  };
+}
