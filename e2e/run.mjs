@@ -1,12 +1,14 @@
 /**
- * Runs the e2e suite (`npm run test:e2e`): finds the browser once, then `node --test` over
- * `e2e/specs/**\/*.e2e.mjs` with the spec reporter on stdout and a counting reporter for the totals.
+ * Runs the e2e suite (`npm run test:e2e`): finds the browser once, then `node --test` over the browser's spec
+ * files with the spec reporter on stdout and a counting reporter for the totals.
  *
- *   node e2e/run.mjs [spec files…] [--summary-file path]
+ *   node e2e/run.mjs [spec files…] [--browser chromium|firefox] [--summary-file path]
  *
- * The demo specs need the production build (`npm run build:demo`); `npm test` builds it first. Exits
- * non-zero when any test failed or the suite could not run (no browser is a failure, never a skip).
- * `--summary-file` receives `{"passed":N,"failed":N,"skipped":N}` for the aggregator.
+ * `--browser chromium` (default) runs `e2e/specs/**\/*.e2e.mjs` with playwright-core; `--browser firefox` runs
+ * `e2e/firefox/**\/*.e2e.mjs` with puppeteer-core, and installs Debian's firefox-esr first when it is missing
+ * (see `support/firefox.mjs`). The demo specs need the production build (`npm run build:demo`); `npm test`
+ * builds it first. Exits non-zero when any test failed or the suite could not run (no browser is a failure,
+ * never a skip). `--summary-file` receives `{"passed":N,"failed":N,"skipped":N}` for the aggregator.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { parseArgs } from 'node:util';
 
 import { findBrowser } from './support/browser.mjs';
 import { DEMO_DIST } from './support/demo-server.mjs';
+import { findFirefox } from './support/firefox.mjs';
 
 const E2E_DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(E2E_DIR, '..');
@@ -27,9 +30,18 @@ const TEST_TIMEOUT_MS = 60_000;
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 10 * 60_000);
 
 const { values: options, positionals } = parseArgs({
-  options: { 'summary-file': { type: 'string' } },
+  options: { 'summary-file': { type: 'string' }, browser: { type: 'string', default: 'chromium' } },
   allowPositionals: true,
 });
+
+/**
+ * Per browser: how to find it (once, here: the spec files run in parallel processes), the variable that hands
+ * it down to them, and where its spec files are.
+ */
+const BROWSERS = {
+  chromium: { find: findBrowser, envName: 'CHROME_PATH', specDir: join(E2E_DIR, 'specs') },
+  firefox: { find: findFirefox, envName: 'FIREFOX_PATH', specDir: join(E2E_DIR, 'firefox') },
+};
 
 const started = Date.now();
 const totals = await run().catch((error) => {
@@ -37,7 +49,9 @@ const totals = await run().catch((error) => {
   return { passed: 0, failed: 1, skipped: 0 };
 });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-console.log(`e2e: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${seconds} s)`);
+console.log(
+  `e2e (${options.browser}): ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${seconds} s)`,
+);
 if (options['summary-file']) {
   const { passed, failed, skipped } = totals;
   await writeFile(options['summary-file'], JSON.stringify({ passed, failed, skipped }));
@@ -45,22 +59,23 @@ if (options['summary-file']) {
 process.exitCode = totals.failed === 0 ? 0 : 1;
 
 async function run() {
+  const engine = BROWSERS[options.browser];
+  if (!engine) throw new Error(`--browser ${options.browser}: use one of ${Object.keys(BROWSERS).join(', ')}`);
   // Resolved once here and handed down: the spec files run in parallel processes, and letting each unpack
-  // @sparticuz/chromium into the same temp path at the same time would race.
-  const browser = await findBrowser();
+  // @sparticuz/chromium (or install firefox-esr) at the same time would race.
+  const browser = await engine.find();
   console.log(`e2e: browser ${browser.executablePath} (from ${browser.source})`);
   if (!existsSync(join(DEMO_DIST, 'index.html'))) {
     console.warn(`e2e: no demo build in ${relative(ROOT, DEMO_DIST)}; the demo specs will fail (npm run build:demo).`);
   }
 
-  const files =
-    positionals.length > 0 ? positionals.map((file) => resolve(file)) : await findSpecFiles(join(E2E_DIR, 'specs'));
+  const files = positionals.length > 0 ? positionals.map((file) => resolve(file)) : await findSpecFiles(engine.specDir);
   if (files.length === 0) throw new Error('no e2e spec files found');
 
   const workDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-e2e-'));
   const countFile = join(workDir, 'counts.json');
   try {
-    const exitCode = await runNodeTest(files, countFile, { ...process.env, CHROME_PATH: browser.executablePath });
+    const exitCode = await runNodeTest(files, countFile, { ...process.env, [engine.envName]: browser.executablePath });
     // No counts file: the runner died before its reporters finished, which the caller reports as a failure.
     const counts = await readFile(countFile, 'utf8').then(JSON.parse, () => undefined);
     if (!counts) return { passed: 0, failed: 1, skipped: 0 };

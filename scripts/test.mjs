@@ -2,11 +2,13 @@
  * `npm test`: every check of the workspace, in order, each one's output streamed as it runs, continuing
  * after a failure so one run shows everything that is wrong:
  *
- *   type-check · lint · unit tests (jest) · library build · demo production build · e2e (Chromium)
+ *   type-check · lint · unit tests (jest) · library build · demo production build · e2e (Chromium) ·
+ *   e2e (Firefox)
  *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
- * Needs nothing but `npm install` (no stdin, works with CI=true).
+ * Needs nothing but `npm install` (no stdin, works with CI=true); the Firefox step installs Debian's firefox-esr
+ * with apt-get when it is missing (as root; otherwise that step fails, see e2e/README.md).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -32,6 +34,7 @@ const deadline = Date.now() + TOTAL_TIMEOUT_MS;
 const workDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-test-'));
 const jestResults = join(workDir, 'jest.json');
 const e2eSummary = join(workDir, 'e2e.json');
+const firefoxSummary = join(workDir, 'e2e-firefox.json');
 
 /** Each step: how to run it and, for test suites, how to count its cases from what it wrote. */
 const STEPS = [
@@ -61,6 +64,11 @@ const STEPS = [
     name: 'e2e (Chromium)',
     command: [process.execPath, join(ROOT, 'e2e', 'run.mjs'), '--summary-file', e2eSummary],
     count: async () => JSON.parse(await readFile(e2eSummary, 'utf8')),
+  },
+  {
+    name: 'e2e (Firefox)',
+    command: [process.execPath, join(ROOT, 'e2e', 'run.mjs'), '--browser', 'firefox', '--summary-file', firefoxSummary],
+    count: async () => JSON.parse(await readFile(firefoxSummary, 'utf8')),
   },
 ];
 
