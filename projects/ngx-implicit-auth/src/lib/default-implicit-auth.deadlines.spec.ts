@@ -4,7 +4,7 @@ import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { provideImplicitAuth } from './provide-implicit-auth';
-import { storageKeys } from './storage/storage-keys';
+import { storageKeys } from './session/storage-keys';
 import { authErrorOf, createFakeLocks, createTestIssuer, type TestIssuer } from './testing';
 import {
   IMPLICIT_AUTH_CLOCK,

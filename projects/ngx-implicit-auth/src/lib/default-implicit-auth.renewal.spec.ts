@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
-import { storageKeys } from './storage/storage-keys';
+import { storageKeys } from './session/storage-keys';
 import {
   answerSilentRequests,
   createTestIssuer,

@@ -5,7 +5,7 @@ import { ImplicitAuthError } from './errors';
 import type { ImplicitAuthEvent } from './events';
 import { ImplicitAuthService } from './implicit-auth.service';
 import { provideImplicitAuth } from './provide-implicit-auth';
-import { storageKeys } from './storage/storage-keys';
+import { storageKeys } from './session/storage-keys';
 import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './tokens';
 

@@ -3,7 +3,7 @@ import { userFingerprint, type IdTokenClaims } from './claims';
 import type { ImplicitAuthConfig, TokenStore } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
-import { storageKeys } from './storage/storage-keys';
+import { storageKeys } from './session/storage-keys';
 import {
   answerSilentRequests,
   createTestIssuer,

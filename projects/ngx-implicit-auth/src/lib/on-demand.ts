@@ -1,18 +1,39 @@
 /*
- * The protocol steps, loaded at the first exchange with the provider (`ProviderClient.onDemand()`): discovery,
- * the authorize and logout URLs, the return-URL check and random values (sign-in), the silent-renewal round
- * trip, response and ID token validation with jose's signature check, the JWKS cache and UserInfo. What every
- * page load needs (start-up, session state, the interceptor's fast path, the guard) stays in the initial
- * bundle; a visitor who never signs in never downloads this. Once loaded it stays for the page's lifetime:
- * later renewals pay nothing.
+ * The code loaded at the first exchange with the provider (`ProviderClient.onDemand()`): the sign-in and renewal
+ * flows, the one completion path with jose's signature check, discovery, the JWKS cache, UserInfo and the
+ * authorize and logout URLs. What every page load needs (start-up, the session and its signals, the interceptor's
+ * fast path, the guard) stays in the initial bundle; a visitor who never signs in never downloads this. Once loaded
+ * it stays for the page's lifetime: later renewals pay nothing.
  */
-export { createJwksKeyResolver } from './protocol/jwks';
-export { validateProviderResponse } from './protocol/provider-response';
-export { authorizeSilently } from './renewal/silent-authorize';
+import type { FlowContext } from './flows/flow-context';
+import { beginSignIn, finishSignIn, providerLogoutUrl } from './flows/interactive-sign-in';
+import { createRenewalCoordinator } from './renewal/renewal-coordinator';
+
+export { validateAgainstProvider } from './flows/complete-authorization';
 export { buildAuthorizationUrl } from './protocol/authorization-request';
-export { needsNonce } from './protocol/response-type';
 export { fetchProviderMetadata } from './protocol/discovery';
+export { createJwksKeyResolver } from './protocol/jwks';
 export { buildLogoutUrl } from './protocol/logout';
-export { generateRandomToken } from './protocol/random';
-export { toSafeReturnUrl } from './protocol/return-url';
-export { createCookieBlockDetector } from './renewal/third-party-cookies';
+
+/**
+ * The flows the service delegates to, bound to its context once the chunk has loaded. `signIn` is the service's
+ * own `login()`, for the interactive fallback after blocked cookies (one redirect at a time, errors recorded).
+ */
+export function createAuthFlows(ctx: FlowContext, signIn: () => Promise<void>) {
+  const flows = {
+    signIn: (options: Parameters<typeof beginSignIn>[1], epoch: number) => beginSignIn(ctx, options, epoch),
+    finishSignIn: async (encoded: string, epoch: number) => {
+      const returnUrl = await finishSignIn(ctx, encoded, epoch);
+      renewal.signedInInteractively();
+      return returnUrl;
+    },
+    logoutUrl: (idToken: string | undefined, returnTo: string) => providerLogoutUrl(ctx, idToken, returnTo),
+    restore: (epoch: number) => renewal.restore(epoch),
+    renew: (audience: string | undefined, scope: string | undefined, epoch: number) =>
+      renewal.renew(audience, scope, epoch),
+  };
+  const renewal = createRenewalCoordinator(ctx, signIn);
+  return flows;
+}
+
+export type AuthFlows = ReturnType<typeof createAuthFlows>;

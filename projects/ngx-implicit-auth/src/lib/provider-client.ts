@@ -5,7 +5,7 @@ import type { AuthorizationResponse } from './protocol/authorization-response';
 import { withDeadline } from './protocol/deadline';
 import type { ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
-import type { Expectation, ValidatedResponse } from './response-types';
+import type { Expectation, ProviderPort, ValidatedResponse } from './flows/provider-port';
 import {
   IMPLICIT_AUTH_CLOCK,
   IMPLICIT_AUTH_CONFIG,
@@ -19,7 +19,7 @@ import {
  * renewal never re-fetches discovery or keys.
  */
 @Injectable()
-export class ProviderClient {
+export class ProviderClient implements ProviderPort {
   readonly #config = inject(IMPLICIT_AUTH_CONFIG);
   readonly #clock = inject(IMPLICIT_AUTH_CLOCK);
   readonly #fetch = inject(IMPLICIT_AUTH_FETCH);
@@ -124,7 +124,7 @@ export class ProviderClient {
         })
       : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
     const context = { config: this.#config, metadata, clock: this.#clock, fetch: this.#fetch, getKey };
-    return onDemand.validateProviderResponse(response, expected, context);
+    return onDemand.validateAgainstProvider(response, expected, context);
   }
 
   async #loadMetadata(): Promise<ProviderMetadata> {

@@ -1,5 +1,5 @@
 import { ImplicitAuthError, isImplicitAuthError } from '../errors';
-import type { HintStorage } from '../storage/web-storage';
+import type { HintStorage } from '../session/web-storage';
 
 /** Default for {@link ThirdPartyCookieEvidence.windowMs}: 10 minutes. */
 export const THIRD_PARTY_COOKIE_WINDOW_MS = 10 * 60_000;

@@ -14,8 +14,8 @@ import {
 } from '@angular/router';
 import { type ImplicitAuthError, isInteractionRequired } from '../errors';
 import { ImplicitAuthService } from '../implicit-auth.service';
-import { storageKeys } from '../storage/storage-keys';
-import { hintStorage, storageOf } from '../storage/web-storage';
+import { storageKeys } from '../session/storage-keys';
+import { hintStorage, storageOf } from '../session/web-storage';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG } from '../tokens';
 import { IMPLICIT_AUTH_GUARD_OPTIONS } from './guard-options';
 

@@ -3,7 +3,8 @@ import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } 
 import { userFingerprint } from '../claims';
 import { ImplicitAuthError } from '../errors';
 import type { ImplicitAuthEvent, SignOutReason } from '../events';
-import type { Session, SessionStore } from './session-store';
+import type { Session } from './session';
+import type { SessionStore } from './session-store';
 import type { HintStorage } from './web-storage';
 
 /** Any failure as an {@link ImplicitAuthError} (an unexpected one is wrapped, with the original as `cause`). */

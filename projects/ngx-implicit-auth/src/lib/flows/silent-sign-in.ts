@@ -1,14 +1,12 @@
-import type { Clock } from '../clock';
-import { type ResolvedImplicitAuthConfig, type SilentRenewConfig } from '../config/implicit-auth-config';
-import { scopeFor } from '../protocol/response-type';
 import { ImplicitAuthError } from '../errors';
-import { parseAuthorizationResponse, providerError } from '../protocol/authorization-response';
-import { needsNonce } from '../protocol/response-type';
 import { generateRandomToken } from '../protocol/random';
-import type { Expectation, ProviderPort, ValidatedResponse } from '../response-types';
-import { requestInHiddenIframe } from './silent-request';
+import { needsNonce, scopeFor } from '../protocol/response-type';
+import { requestInHiddenIframe } from '../renewal/silent-request';
+import { completeAuthorization } from './complete-authorization';
+import type { FlowContext } from './flow-context';
+import type { Expectation, ValidatedResponse } from './provider-port';
 
-export interface SilentAuthorizeRequest {
+export interface SilentSignInRequest {
   readonly audience: string | undefined;
   readonly scope: string;
   /** The current ID token, sent as `id_token_hint` so the provider renews for the same user. */
@@ -17,20 +15,18 @@ export interface SilentAuthorizeRequest {
 
 /**
  * One silent authorization: a hidden iframe asks the provider with `prompt=none`, a fresh `state` and `nonce`,
- * and the response gets the full validation of an interactive sign-in. Stores nothing.
+ * and the answer takes the same completion path as an interactive sign-in (`completeAuthorization`), bound to
+ * this request alone. Stores nothing.
  *
+ * @throws {ImplicitAuthError} `renewal_failed` when silent renewal is off, `timeout`, or any validation failure.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (§3.1.2.1, `prompt=none`)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6, `login_required` & co.)
  */
-export async function authorizeSilently(
-  client: ProviderPort,
-  config: ResolvedImplicitAuthConfig,
-  renew: Required<SilentRenewConfig>,
-  request: SilentAuthorizeRequest,
-  window: Window,
-  clock: Clock,
-): Promise<ValidatedResponse> {
-  const metadata = await client.metadata();
+export async function signInSilently(ctx: FlowContext, request: SilentSignInRequest): Promise<ValidatedResponse> {
+  const { config, provider, clock } = ctx;
+  const renew = config.silentRenew;
+  if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
+  const metadata = await provider.metadata();
   const scope = scopeFor(config.responseType, request.scope);
   const expected: Expectation = {
     state: generateRandomToken(),
@@ -43,7 +39,7 @@ export async function authorizeSilently(
     // The configured `max_age` holds for renewals too, or a silent request would extend an old authentication.
     maxAgeSeconds: config.maxAgeSeconds,
   };
-  const url = await client.authorizeUrl(
+  const url = await provider.authorizeUrl(
     expected,
     {
       prompt: 'none',
@@ -56,17 +52,11 @@ export async function authorizeSilently(
   const encoded = await requestInHiddenIframe(url, {
     expectedState: expected.state,
     timeoutMs: renew.timeoutMs,
-    window,
+    window: ctx.window,
     mode: renew.webMessage ? 'web_message' : 'fragment',
     providerOrigin: new URL(metadata.authorization_endpoint).origin,
   });
-  const response = parseAuthorizationResponse(encoded);
-  // The iframe channel already matched the state; checked again here so this step stands on its own.
-  if (response.state !== expected.state) {
-    throw new ImplicitAuthError('state_mismatch', 'The renewal response does not match its request');
-  }
-  if (response.error) {
-    throw providerError(response, config.issuer, metadata.authorization_response_iss_parameter_supported === true);
-  }
-  return client.validate(response, expected);
+  // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
+  const take = (state: string) => (state === expected.state ? expected : null);
+  return (await completeAuthorization(encoded, take, provider, config.issuer, clock)).validated;
 }

@@ -1,5 +1,5 @@
 import { ImplicitAuthError } from '../errors';
-import type { Expectation } from '../protocol/provider-response';
+import type { Expectation } from '../flows/provider-port';
 
 /** A sign-in that left for the provider and has not come back yet: what it asked for, and where to return. */
 export interface PendingTransaction extends Expectation {

@@ -1,6 +1,4 @@
 import type { IdTokenClaims } from '../claims';
-import type { TokenStore, TokenStorageKind } from '../config/implicit-auth-config';
-import { ImplicitAuthError } from '../errors';
 
 /** An access token kept for one audience. */
 export interface StoredAccessToken {
@@ -69,79 +67,18 @@ export function belongsTo(session: Session, { issuer, clientId }: SessionOwner):
 }
 
 /**
- * Where the session lives between page loads: nowhere (`memory`, the default: a reload restores it
- * silently), the tab's sessionStorage, or a store of the app's own; always under `key`, which names the app.
+ * Until when a kept access token is handed out (ms since the epoch): its expiry less the clock skew, since a token
+ * that close to its end would likely be refused on arrival; the margin is capped at half the token's lifetime, or a
+ * token shorter-lived than the skew would never be used. The one lifetime rule: the session, the store, the
+ * renewal schedule and the testing fake all ask it.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2 (expires_in)
  */
-export function createSessionStore(
-  kind: TokenStorageKind | TokenStore,
-  sessionStorage: Storage | undefined,
-  key: string,
-  owner: SessionOwner,
-) {
-  const store: Pick<TokenStore, 'get' | 'set' | 'remove'> | null =
-    kind === 'memory'
-      ? null
-      : kind === 'session'
-        ? {
-            get: (k) => sessionStorage?.getItem(k) ?? null,
-            set: (k, v) => sessionStorage?.setItem(k, v),
-            remove: (k) => sessionStorage?.removeItem(k),
-          }
-        : kind;
-  const remove = () => {
-    try {
-      store?.remove(key);
-    } catch {
-      // Nothing more to do: a store that can neither write nor delete holds nothing this app will read back
-      // that `load` would not check again.
-    }
-  };
-  return {
-    /**
-     * The kept session, without the access tokens that expired by `now`; `null` (and the entry dropped) when
-     * neither a live ID token nor a live access token is left, or when it is not this app's.
-     */
-    load(now: number): Session | null {
-      try {
-        const value = store?.get(key);
-        const kept: unknown = value ? JSON.parse(value) : null;
-        if (kept === null) return null;
-        if (!isSession(kept) || !belongsTo(kept, owner)) {
-          remove();
-          return null;
-        }
-        const accessTokens = Object.fromEntries(
-          Object.entries(kept.accessTokens).filter(([, token]) => token.expiresAt > now),
-        );
-        if ((kept.claims && kept.claims.exp * 1000 > now) || Object.keys(accessTokens).length > 0) {
-          return { ...kept, accessTokens };
-        }
-        remove();
-        return null;
-      } catch {
-        // A corrupt entry is dropped rather than trusted; the user is restored or signs in again.
-        remove();
-        return null;
-      }
-    },
-    /**
-     * Keeps `session`, all or nothing: when the store refuses the write (quota, disabled storage), any older
-     * entry is removed too, so a reload never finds half of this session or the one before it.
-     * @throws {ImplicitAuthError} `storage_failed`, with the store's error as `cause`.
-     */
-    save(session: Session): void {
-      try {
-        store?.set(key, JSON.stringify(session));
-      } catch (error: unknown) {
-        // Reported to the caller, which keeps the session in memory for this page load.
-        remove();
-        throw new ImplicitAuthError('storage_failed', 'The session could not be kept in storage', { cause: error });
-      }
-    },
-    clear(): void {
-      remove();
-    },
-  };
+export function usableUntil(token: StoredAccessToken, skewMs: number): number {
+  const lifetime = token.expiresAt - (token.receivedAt ?? 0);
+  return token.expiresAt - Math.min(skewMs, lifetime / 2);
 }
 
-export type SessionStore = ReturnType<typeof createSessionStore>;
+/** Whether `token` may be handed out at `now` (see {@link usableUntil}). */
+export function isUsable(token: StoredAccessToken, now: number, skewMs: number): boolean {
+  return usableUntil(token, skewMs) > now;
+}

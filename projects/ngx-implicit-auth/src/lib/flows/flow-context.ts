@@ -1,0 +1,18 @@
+import type { Clock } from '../clock';
+import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
+import type { SessionKeeper } from '../session/session-keeper';
+import type { ProviderPort } from './provider-port';
+
+/**
+ * What a flow works with: the resolved settings, the session's one owner, the provider and the page. Built once
+ * by the service; the flows hold no state of their own beyond what they are given here.
+ */
+export interface FlowContext {
+  readonly config: ResolvedImplicitAuthConfig;
+  readonly clock: Clock;
+  readonly window: Window;
+  readonly keeper: SessionKeeper;
+  readonly provider: ProviderPort;
+  /** How the app leaves for the provider (`location.assign` in a browser). */
+  readonly redirect: (url: string) => void;
+}

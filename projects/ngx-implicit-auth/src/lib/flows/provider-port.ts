@@ -1,0 +1,41 @@
+import type { IdTokenClaims } from '../claims';
+import type { AuthorizationRequest } from '../protocol/authorization-request';
+import type { AuthorizationResponse, TokenSet } from '../protocol/authorization-response';
+import type { ProviderMetadata } from '../protocol/discovery';
+import type { ImplicitResponseType } from '../protocol/response-type';
+
+/** What a response must be checked against: what the request that asked for it asked for. */
+export interface Expectation {
+  readonly state: string;
+  readonly nonce?: string;
+  readonly responseType: ImplicitResponseType;
+  readonly scope: string;
+  readonly audience?: string;
+  /** When the request was made (ms since the epoch): an ID token issued before it answers another request. */
+  readonly startedAt: number;
+  /** The `max_age` sent, in seconds, if any: the ID token's `auth_time` must then be that recent. */
+  readonly maxAgeSeconds?: number;
+  /** When the answer stops being accepted (ms since the epoch); none for a request with its own timeout. */
+  readonly expiresAt?: number;
+}
+
+/** Validated tokens and the claims to show (ID token claims, with UserInfo merged under them when enabled). */
+export interface ValidatedResponse {
+  readonly tokens: TokenSet;
+  readonly claims: IdTokenClaims | null;
+}
+
+/** What the sign-in and renewal flows need of the provider (implemented by `ProviderClient`). */
+export interface ProviderPort {
+  /** The provider's metadata, discovered once per page load (and again only after a failure). */
+  metadata(): Promise<ProviderMetadata>;
+  authorizeUrl(
+    expected: Expectation,
+    extra: Pick<AuthorizationRequest, 'prompt' | 'idTokenHint' | 'responseMode' | 'extraParams'>,
+    redirectUri?: string,
+  ): Promise<string>;
+  /** Where to end the provider session (`null`: nowhere, or `logout.style: 'local'`). */
+  logoutUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string, state?: string): Promise<string | null>;
+  /** Full validation of a response whose `state` matched `expected`, then UserInfo when enabled. Stores nothing. */
+  validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse>;
+}

@@ -1,0 +1,214 @@
+import { sameUser } from '../claims';
+import type { Clock } from '../clock';
+import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
+import { ImplicitAuthError } from '../errors';
+import type { SignOutReason } from '../events';
+import type { ValidatedResponse } from '../flows/provider-port';
+import { createRenewalScheduler, type RenewalScheduler } from '../renewal/renewal-scheduler';
+import { createTabSync, type TabSync, type TabSyncMessage } from '../renewal/tab-sync';
+import { belongsTo, isSession, isUsable, type Session, type StoredAccessToken } from './session';
+import { SessionState, toImplicitAuthError } from './session-state';
+import { createSessionStore } from './session-store';
+import { type StorageKeys, storageKeys } from './storage-keys';
+import { createTransactionStore, type TransactionStore } from './transaction-store';
+import { type HintStorage, hintStorage, storageOf } from './web-storage';
+
+/**
+ * The one owner of the session: what is accepted (validated tokens only), what is adopted (a kept session, another
+ * tab's), when it ends (the sign-out epoch and generation), what the other tabs hear, and when it is renewed. Every
+ * flow goes through it; nothing else writes the session.
+ */
+export class SessionKeeper {
+  /** Every key, the tab channel and the lock are this app's own (issuer + client id). */
+  readonly keys: StorageKeys;
+  /** sessionStorage for optional values: a full or disabled storage never breaks a sign-in. */
+  readonly hints: HintStorage;
+  readonly transactions: TransactionStore;
+  readonly state: SessionState;
+  readonly session: SessionState['session'];
+  readonly tabs: TabSync<Session>;
+  readonly #scheduler: RenewalScheduler;
+  readonly #stopListening: () => void;
+
+  constructor(
+    readonly config: ResolvedImplicitAuthConfig,
+    readonly clock: Clock,
+    readonly window: Window,
+    /** Called when a token is due for renewal (`silentRenew.automatic`). */
+    onDue: () => void,
+  ) {
+    this.keys = storageKeys(config.issuer, config.clientId);
+    const sessionStorage = storageOf(window, 'sessionStorage');
+    this.hints = hintStorage(sessionStorage, 'sessionStorage');
+    this.transactions = createTransactionStore(sessionStorage, this.keys.transactionPrefix);
+    this.state = new SessionState(
+      createSessionStore(config.storage, sessionStorage, this.keys.session, config, this.#skewMs()),
+      hintStorage(storageOf(window, 'localStorage'), 'localStorage'),
+      this.keys.hadSession,
+    );
+    this.session = this.state.session;
+    this.tabs = createTabSync<Session>({ name: this.keys.namespace, isTokens: isSession });
+    this.#stopListening = this.tabs.onMessage((message) => this.#onTabMessage(message));
+    this.#scheduler = createRenewalScheduler(onDue, {
+      clock,
+      window,
+      marginMs: config.silentRenew ? config.silentRenew.marginSeconds * 1000 : 0,
+    });
+  }
+
+  get epoch(): number {
+    return this.state.epoch;
+  }
+
+  /** Adopts the session kept from an earlier page load, if any is alive and this app's. */
+  restoreKept(): void {
+    const kept = this.state.load(this.clock.now());
+    if (kept) this.adopt(kept);
+  }
+
+  /** The usable access token for `audience` (see `isUsable`), or `null`. */
+  accessToken(audience: string | undefined): StoredAccessToken | null {
+    const kept = this.session()?.accessTokens[audience ?? ''];
+    return kept && isUsable(kept, this.clock.now(), this.#skewMs()) ? kept : null;
+  }
+
+  /**
+   * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to begin a new
+   * session at `startedAt` (an interactive sign-in replaces whatever was there); `began` records a new session
+   * as the browser's newest. Shares the result with the app's other tabs.
+   */
+  accept(
+    { tokens, claims }: ValidatedResponse,
+    audience: string | undefined,
+    previous: Session | null,
+    startedAt: number,
+    began = previous === null,
+  ): void {
+    const accessTokens = { ...previous?.accessTokens };
+    if (tokens.accessToken && tokens.expiresAt) {
+      accessTokens[audience ?? ''] = {
+        token: tokens.accessToken,
+        expiresAt: tokens.expiresAt,
+        receivedAt: this.clock.now(),
+        scopes: tokens.scopes,
+      };
+      this.state.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
+    }
+    const session: Session = {
+      issuer: this.config.issuer,
+      clientId: this.config.clientId,
+      startedAt: previous?.startedAt ?? startedAt,
+      idToken: tokens.idToken ?? previous?.idToken,
+      claims: claims ?? previous?.claims ?? null,
+      accessTokens,
+    };
+    this.adopt(session, began);
+    const renew = this.config.silentRenew;
+    if (renew && renew.idTokenHint === 'session' && session.idToken) {
+      this.hints.set(this.keys.idTokenHint, session.idToken);
+    }
+    this.state.setError(null);
+    this.tabs.publish({ type: 'tokens_updated', audience, tokens: session });
+  }
+
+  /** Makes `session` the current one and plans its renewal. */
+  adopt(session: Session, began = false): void {
+    this.state.adopt(session, began);
+    const renew = this.config.silentRenew;
+    const expiresAt = session.accessTokens[this.config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
+    if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
+  }
+
+  /** Signs out in this tab and every other one of this app. */
+  signOut(reason: SignOutReason): void {
+    const at = this.clock.now();
+    this.end(reason, at);
+    this.tabs.publish({ type: 'signed_out', at });
+  }
+
+  /** Ends this tab's session; with `signedOutAt`, as a sign-out (see `SessionState.end`). */
+  end(reason: SignOutReason, signedOutAt?: number): void {
+    this.#scheduler.cancel();
+    if (signedOutAt !== undefined) this.hints.remove(this.keys.idTokenHint);
+    this.state.end(reason, signedOutAt);
+  }
+
+  /** Throws `signed_out` when the session ended since `epoch` was read: what began before must not finish. */
+  checkEpoch(epoch: number): void {
+    if (epoch !== this.state.epoch) throw signedOutMeanwhile();
+  }
+
+  /** The ID token kept as `id_token_hint` across reloads (`silentRenew.idTokenHint: 'session'`). */
+  keptIdTokenHint(): string | undefined {
+    const renew = this.config.silentRenew;
+    return (renew && renew.idTokenHint === 'session' && this.hints.get(this.keys.idTokenHint)) || undefined;
+  }
+
+  /**
+   * Back from RP-initiated logout: the provider passes the `state` sent back in the query. Only that exact value
+   * is taken out of the address bar (an app may use a `state` parameter of its own).
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RedirectionAfterLogout (§3)
+   */
+  finishLogoutReturn(): void {
+    const expected = this.hints.get(this.keys.logoutState);
+    if (!expected) return;
+    const url = new URL(this.window.location.href);
+    const states = url.searchParams.getAll('state');
+    if (states.length !== 1 || states[0] !== expected) return;
+    this.hints.remove(this.keys.logoutState);
+    url.searchParams.delete('state');
+    this.replaceUrl(url.pathname + url.search + url.hash);
+  }
+
+  /** Replaces the address bar's URL without a navigation or a history entry. */
+  replaceUrl(url: string): void {
+    this.window.history.replaceState(this.window.history.state, '', url);
+  }
+
+  /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
+  fail(error: unknown, refusedResponse = false): ImplicitAuthError {
+    const typed = toImplicitAuthError(error);
+    // A result dropped because the user signed out is the user's choice, not an error to show.
+    if (typed.code !== 'signed_out') this.state.setError(typed, refusedResponse);
+    return typed;
+  }
+
+  dispose(): void {
+    this.#scheduler.dispose();
+    this.#stopListening();
+    this.tabs.close();
+    this.state.complete();
+  }
+
+  /**
+   * Another tab signed out (so does this one), or renewed: its session is taken if it is this app's, began after
+   * the last sign-out this tab knows of (a renewal finishing late elsewhere must not sign the user back in), and
+   * is for the same user (or this tab has none).
+   */
+  #onTabMessage(message: TabSyncMessage<Session>): void {
+    if (message.type === 'signed_out') {
+      this.end('other_tab', message.at);
+      return;
+    }
+    const { tokens } = message;
+    const current = this.session();
+    if (
+      tokens.startedAt > this.state.signedOutAt &&
+      belongsTo(tokens, this.config) &&
+      (!current || sameUser(current.claims, tokens.claims))
+    ) {
+      this.adopt(tokens);
+    }
+  }
+
+  #skewMs(): number {
+    return this.config.clockSkewSeconds * 1000;
+  }
+}
+
+/** The outcome of work that was under way when the user signed out: dropped, never stored. */
+export function signedOutMeanwhile(cause?: unknown): ImplicitAuthError {
+  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', {
+    cause,
+  });
+}
