@@ -15,7 +15,7 @@ export type {
   TokenStore,
 } from './lib/config/implicit-auth-config';
 export { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './lib/errors';
-export type { ImplicitAuthErrorCode, ProviderErrorCode } from './lib/errors';
+export type { ImplicitAuthErrorCode, ImplicitAuthErrorOptions, ProviderErrorCode } from './lib/errors';
 export type { ImplicitAuthEvent, SignOutReason } from './lib/events';
 export type { ImplicitAuthFeature, ImplicitAuthFeatureKind } from './lib/features';
 export { ImplicitAuthService } from './lib/implicit-auth.service';

@@ -231,6 +231,20 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       expect(location.hash).toBe('');
     });
 
+    it('refuses an ID token also meant for another party unless trustedAudiences lists it (rule 3)', async () => {
+      const extra = { aud: [idp.clientId, 'https://reports.example'], azp: idp.clientId };
+      const arrive = async (config: Partial<ImplicitAuthConfig>) => {
+        const request = await startLogin(await loadPage(config));
+        const response = { state: request.get('state')!, nonce: request.get('nonce')!, claims: extra };
+        history.replaceState(null, '', '/' + (await idp.authorizationResponse(response)));
+        return loadPage(config);
+      };
+      expect((await arrive({})).error()?.code).toBe('invalid_audience');
+      const trusting = await arrive({ trustedAudiences: ['https://reports.example'] });
+      expect(trusting.status()).toBe('signed-in');
+      expect(trusting.claims()?.aud).toEqual(extra.aud);
+    });
+
     it('refuses an ID token issued before the sign-in started (its nonce did not exist yet)', async () => {
       const request = await startLogin(await loadPage());
       const startedAt = idp.clock.nowSeconds();

@@ -26,7 +26,7 @@ describe('isInteractionRequired', () => {
     ['a refused response', new ImplicitAuthError('nonce_mismatch', 'x')],
     [
       'a library error code that merely carries login_required',
-      new ImplicitAuthError('renewal_failed', 'x', { error: 'login_required' }),
+      new ImplicitAuthError('renewal_disabled', 'x', { error: 'login_required' }),
     ],
     ['a plain Error', new Error('login_required')],
     ['a string', 'login_required'],

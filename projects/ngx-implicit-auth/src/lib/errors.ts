@@ -14,7 +14,6 @@ export type ImplicitAuthErrorCode =
   // Authorization response (callback fragment)
   | 'invalid_response'
   | 'duplicate_parameter'
-  | 'unexpected_response'
   | 'state_mismatch'
   | 'transaction_expired'
   | 'provider_error'
@@ -44,14 +43,18 @@ export type ImplicitAuthErrorCode =
   | 'not_authenticated'
   // Silent renewal
   | 'timeout'
-  | 'renewal_failed'
+  /** `renew()` or an expired token's renewal was asked for while `silentRenew` is `false`. */
+  | 'renewal_disabled'
   | 'third_party_cookies_blocked'
   | 'user_switched'
   // Session keeping
   /** The user signed out while the operation was under way; its result was discarded. */
   | 'signed_out'
   /** The browser refused to store the session or a pending sign-in (quota, disabled storage). */
-  | 'storage_failed';
+  | 'storage_failed'
+  // The library itself
+  /** A failure the library did not foresee: a bug to report, with the original failure as `cause`. */
+  | 'internal_error';
 
 /**
  * Error codes an authorization server may send back in the `error` parameter

@@ -3,8 +3,19 @@ import type { EnvironmentProviders, Provider } from '@angular/core';
 /** The kinds of optional feature `provideImplicitAuth(config, ...features)` accepts. */
 export type ImplicitAuthFeatureKind = 'guard-options';
 
-/** An optional feature, built by a `withX()` function. */
+/**
+ * An optional feature, built by a `withX()` function and passed to `provideImplicitAuth(config, ...features)`.
+ * Opaque: its members are the library's own (`ɵ`), as with Angular's `HttpFeature`.
+ */
 export interface ImplicitAuthFeature<K extends ImplicitAuthFeatureKind = ImplicitAuthFeatureKind> {
-  readonly kind: K;
-  readonly providers: readonly (Provider | EnvironmentProviders)[];
+  readonly ɵkind: K;
+  readonly ɵproviders: readonly (Provider | EnvironmentProviders)[];
+}
+
+/** Builds a feature of `kind` (for the `withX()` functions). */
+export function makeFeature<K extends ImplicitAuthFeatureKind>(
+  kind: K,
+  providers: readonly (Provider | EnvironmentProviders)[],
+): ImplicitAuthFeature<K> {
+  return { ɵkind: kind, ɵproviders: providers };
 }

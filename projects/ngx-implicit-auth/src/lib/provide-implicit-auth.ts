@@ -2,9 +2,12 @@ import {
   DOCUMENT,
   type EnvironmentProviders,
   inject,
+  InjectionToken,
   makeEnvironmentProviders,
   provideAppInitializer,
+  provideEnvironmentInitializer,
 } from '@angular/core';
+import { ImplicitAuthError } from './errors';
 import { type ImplicitAuthConfig } from './config/implicit-auth-config';
 import { resolveConfig } from './config/resolve-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
@@ -37,11 +40,24 @@ export function provideImplicitAuth(
   ...features: readonly ImplicitAuthFeature[]
 ): EnvironmentProviders {
   if (typeof ngDevMode === 'undefined' || ngDevMode) {
-    const kinds = features.map((feature) => feature.kind);
+    const kinds = features.map((feature) => feature.ɵkind);
     const repeated = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
-    if (repeated) throw new Error(`ngx-implicit-auth: the '${repeated}' feature was given twice`);
+    if (repeated) {
+      throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: the '${repeated}' feature was given twice`);
+    }
   }
   return makeEnvironmentProviders([
+    { provide: IMPLICIT_AUTH_PROVIDED, useValue: true },
+    provideEnvironmentInitializer(() => {
+      // Two sets of providers mean two services, two sessions and two redirects (ngrx's root guard, Angular's
+      // FOR_ROOT_CALLED_TWICE): refused where the second one is created, e.g. in a lazy route's providers.
+      if (inject(IMPLICIT_AUTH_PROVIDED, { optional: true, skipSelf: true })) {
+        throw new ImplicitAuthError(
+          'invalid_config',
+          'ngx-implicit-auth: provideImplicitAuth() or ImplicitAuthModule.forRoot() was used twice; provide it once, at the root',
+        );
+      }
+    }),
     {
       provide: IMPLICIT_AUTH_CONFIG,
       useFactory: () => resolveConfig(config, inject(DOCUMENT).location.origin),
@@ -55,6 +71,11 @@ export function provideImplicitAuth(
       inject(DefaultImplicitAuthService).start();
     }),
     provideInterceptorCheck(),
-    features.map((feature) => feature.providers),
+    features.map((feature) => feature.ɵproviders),
   ]);
 }
+
+/** Present in an injector that holds the library's providers (see the root guard above). */
+const IMPLICIT_AUTH_PROVIDED = new InjectionToken<boolean>(
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'ngx-implicit-auth: provided' : '',
+);

@@ -52,6 +52,6 @@ export function provideImplicitAuthTesting(
       },
     },
     { provide: ImplicitAuthService, useExisting: FakeImplicitAuthService },
-    features.map((feature) => feature.providers),
+    features.map((feature) => feature.ɵproviders),
   ]);
 }

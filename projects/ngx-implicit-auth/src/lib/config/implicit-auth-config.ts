@@ -115,6 +115,12 @@ export interface ImplicitAuthConfig {
   readonly storage?: TokenStorageKind | TokenStore;
   /** Accepted ID token signature algorithms. Default `['RS256']`. */
   readonly algorithms?: readonly IdTokenSigningAlgorithm[];
+  /**
+   * Audiences besides the client id an ID token's `aud` may name (OIDC Core §3.1.3.7 rule 3: a token with an
+   * audience the client does not trust MUST be refused). Default none. With several audiences `azp` must name the
+   * client. Only list parties you trust with your users' ID tokens.
+   */
+  readonly trustedAudiences?: readonly string[];
   /** Explicit endpoints. With `authorization` and `jwks` set (or `token` response type), discovery is skipped. */
   readonly endpoints?: ImplicitAuthEndpoints;
   readonly logout?: LogoutConfig;
@@ -151,6 +157,7 @@ export interface ResolvedImplicitAuthConfig {
   readonly maxAgeSeconds?: number;
   readonly storage: TokenStorageKind | TokenStore;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
+  readonly trustedAudiences: readonly string[];
   readonly endpoints: ImplicitAuthEndpoints;
   readonly logout: Required<LogoutConfig>;
   readonly authorizeParams: Readonly<Record<string, string>>;

@@ -20,6 +20,17 @@ describe('resolveConfig', () => {
       resolveConfig({ issuer: 'https://idp.example/', clientId: 'spa', networkTimeoutMs: 1500 }, origin),
     ).toMatchObject({ networkTimeoutMs: 1500 });
     expect(config.maxAgeSeconds).toBeUndefined();
+    expect(config.trustedAudiences).toEqual([]);
+  });
+
+  it('accepts trustedAudiences only as a list of non-empty strings', () => {
+    const base = { issuer: 'https://idp.example/', clientId: 'spa' };
+    expect(resolveConfig({ ...base, trustedAudiences: ['https://api.example'] }, origin).trustedAudiences).toEqual([
+      'https://api.example',
+    ]);
+    for (const trustedAudiences of ['https://api.example', [''], [42]]) {
+      expect(() => resolveConfig({ ...base, trustedAudiences } as never, origin)).toThrow(/trustedAudiences/);
+    }
   });
 
   it("asks for no scope by default with response type 'token' (pure OAuth 2.0), and keeps one given", () => {

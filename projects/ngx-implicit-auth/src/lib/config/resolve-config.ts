@@ -81,6 +81,11 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     }
   }
 
+  const trustedAudiences = config.trustedAudiences ?? [];
+  if (!Array.isArray(trustedAudiences) || !trustedAudiences.every((aud) => typeof aud === 'string' && aud !== '')) {
+    fail('trustedAudiences', 'must be a list of non-empty strings');
+  }
+
   const storage = config.storage ?? 'memory';
   if (
     storage !== 'memory' &&
@@ -148,6 +153,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     maxAgeSeconds,
     storage,
     algorithms,
+    trustedAudiences,
     endpoints,
     logout: { style: logoutStyle, postLogoutRedirectUri },
     authorizeParams,

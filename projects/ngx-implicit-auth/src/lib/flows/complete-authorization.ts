@@ -43,6 +43,7 @@ export async function validateAgainstProvider(
     requestedAt: expected.startedAt,
     maxAgeSeconds: expected.maxAgeSeconds,
     algorithms: config.algorithms,
+    trustedAudiences: config.trustedAudiences,
     clockSkewSeconds: config.clockSkewSeconds,
     clock,
     requireIssParameter: metadata.authorization_response_iss_parameter_supported === true,

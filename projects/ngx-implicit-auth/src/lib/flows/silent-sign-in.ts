@@ -18,14 +18,14 @@ export interface SilentSignInRequest {
  * and the answer takes the same completion path as an interactive sign-in (`completeAuthorization`), bound to
  * this request alone. Stores nothing.
  *
- * @throws {ImplicitAuthError} `renewal_failed` when silent renewal is off, `timeout`, or any validation failure.
+ * @throws {ImplicitAuthError} `renewal_disabled` when silent renewal is off, `timeout`, or any validation failure.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (§3.1.2.1, `prompt=none`)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6, `login_required` & co.)
  */
 export async function signInSilently(ctx: FlowContext, request: SilentSignInRequest): Promise<ValidatedResponse> {
   const { config, provider, clock } = ctx;
   const renew = config.silentRenew;
-  if (!renew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
+  if (!renew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
   const metadata = await provider.metadata();
   const scope = scopeFor(config.responseType, request.scope);
   const expected: Expectation = {

@@ -81,7 +81,7 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
     const startedAt = clock.now();
     try {
       keeper.checkEpoch(epoch);
-      if (!config.silentRenew) throw new ImplicitAuthError('renewal_failed', 'Silent renewal is turned off');
+      if (!config.silentRenew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
       state.emit({ type: 'renewal_started', audience });
       await keeper.tabs.runExclusive(audience, async () => {
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.

@@ -165,21 +165,6 @@ describe('requestInHiddenIframe', () => {
     removed.mockRestore();
   });
 
-  it('stops on abort: renewal_failed, iframe removed', async () => {
-    const controller = new AbortController();
-    const { settled } = start({ signal: controller.signal });
-    controller.abort();
-    const { error } = (await settled) as { error: ImplicitAuthError };
-    expect(error.code).toBe('renewal_failed');
-    expect(frames()).toHaveLength(0);
-  });
-
-  it('does not even create the iframe when already aborted', async () => {
-    const { settled } = start({ signal: AbortSignal.abort() });
-    expect(frames()).toHaveLength(0);
-    expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('renewal_failed');
-  });
-
   it('removes the timer once answered (no late timeout)', async () => {
     jest.useFakeTimers();
     const { outcome } = start({ timeoutMs: 5_000 });

@@ -16,8 +16,6 @@ export interface SilentRequestOptions {
   readonly mode: 'fragment' | 'web_message';
   /** The origin the provider posts from in `web_message` mode (the authorization endpoint's origin). */
   readonly providerOrigin?: string;
-  /** Cancels the request: the iframe is removed and the promise rejects with `renewal_failed`. */
-  readonly signal?: AbortSignal;
 }
 
 /**
@@ -39,7 +37,7 @@ const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
  * expected shape and carries exactly the expected `state`. Anything else is dropped without being parsed
  * further, and the wait goes on. The iframe and listener are removed however it ends.
  *
- * @throws {ImplicitAuthError} `timeout` when no answer came in time; `renewal_failed` when aborted; `invalid_response`
+ * @throws {ImplicitAuthError} `timeout` when no answer came in time; `invalid_response`
  *   when the iframe's answer is longer than `MAX_AUTHORIZATION_RESPONSE_LENGTH`;
  *   `invalid_config` when `web_message` mode lacks a usable `providerOrigin`.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (prompt=none, §3.1.2.1)
@@ -47,7 +45,7 @@ const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
  * @see https://auth0.com/docs/authenticate/login/configure-silent-authentication (response_mode=web_message)
  */
 export function requestInHiddenIframe(url: string, options: SilentRequestOptions): Promise<string> {
-  const { window: win, expectedState, mode, signal } = options;
+  const { window: win, expectedState, mode } = options;
   return new Promise<string>((resolve, reject) => {
     let origin: string;
     try {
@@ -62,11 +60,6 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       reject(new ImplicitAuthError('invalid_config', `No usable origin for ${mode} responses`));
       return;
     }
-    if (signal?.aborted) {
-      reject(new ImplicitAuthError('renewal_failed', 'Silent renewal aborted', { cause: signal.reason }));
-      return;
-    }
-
     const doc = win.document;
     const iframe = doc.createElement('iframe');
     iframe.title = 'Silent sign-in';
@@ -78,7 +71,6 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
     const finish = (removeLater = false) => {
       win.clearTimeout(timer);
       win.removeEventListener('message', onMessage);
-      signal?.removeEventListener('abort', onAbort);
       // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it in a later task so
       // it overlaps the signature check instead of delaying it. Nothing listens to the frame any more meanwhile.
       if (removeLater) win.setTimeout(() => iframe.remove());
@@ -105,17 +97,12 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       finish(true);
       resolve(`#${response.slice(1)}`);
     };
-    const onAbort = () => {
-      finish();
-      reject(new ImplicitAuthError('renewal_failed', 'Silent renewal aborted', { cause: signal?.reason }));
-    };
     const timer = win.setTimeout(() => {
       finish();
       reject(new ImplicitAuthError('timeout', `No answer to silent renewal within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
 
     win.addEventListener('message', onMessage);
-    signal?.addEventListener('abort', onAbort);
     iframe.src = url;
     (doc.body ?? doc.documentElement).appendChild(iframe);
   });

@@ -1,7 +1,6 @@
 import { ImplicitAuthError, isInteractionRequired } from '../errors';
 import {
   isThirdPartyCookieBlock,
-  probeStorageAccess,
   THIRD_PARTY_COOKIE_WINDOW_MS,
   thirdPartyCookiesBlockedError,
 } from './third-party-cookies';
@@ -37,7 +36,6 @@ describe('isThirdPartyCookieBlock', () => {
 
   it('is false without an interactive sign-in in this tab (a plain session restore)', () => {
     expect(isThirdPartyCookieBlock(providerError('login_required'), { now: NOW })).toBe(false);
-    expect(isThirdPartyCookieBlock(providerError('login_required'), { now: NOW, hasStorageAccess: true })).toBe(false);
   });
 
   it('is false for a sign-in time in the future (a clock that jumped back)', () => {
@@ -46,12 +44,8 @@ describe('isThirdPartyCookieBlock', () => {
     ).toBe(false);
   });
 
-  it('is true when the browser reports no storage access', () => {
-    expect(isThirdPartyCookieBlock(providerError('login_required'), { now: NOW, hasStorageAccess: false })).toBe(true);
-  });
-
   it('never reclassifies other failures', () => {
-    const evidence = { interactiveSignInAt: NOW - MINUTE, now: NOW, hasStorageAccess: false };
+    const evidence = { interactiveSignInAt: NOW - MINUTE, now: NOW };
     expect(isThirdPartyCookieBlock(providerError('consent_required'), evidence)).toBe(false);
     expect(isThirdPartyCookieBlock(providerError('account_selection_required'), evidence)).toBe(false);
     expect(isThirdPartyCookieBlock(new ImplicitAuthError('timeout', 'No answer'), evidence)).toBe(false);
@@ -72,21 +66,5 @@ describe('thirdPartyCookiesBlockedError', () => {
     // A code of its own (shown as itself, not as the provider's login_required), and still an interaction error:
     // silent requests cannot work, only a top-level sign-in can.
     expect(isInteractionRequired(error)).toBe(true);
-  });
-});
-
-describe('probeStorageAccess', () => {
-  const fakeDocument = (hasStorageAccess?: () => Promise<boolean>) => ({ hasStorageAccess }) as unknown as Document;
-
-  it("returns the browser's answer where it has the API", async () => {
-    await expect(probeStorageAccess(fakeDocument(() => Promise.resolve(false)))).resolves.toBe(false);
-    await expect(probeStorageAccess(fakeDocument(() => Promise.resolve(true)))).resolves.toBe(true);
-  });
-
-  it('returns undefined (no evidence) without the API or when it rejects', async () => {
-    await expect(probeStorageAccess(fakeDocument())).resolves.toBeUndefined();
-    await expect(
-      probeStorageAccess(fakeDocument(() => Promise.reject(new DOMException('inactive', 'InvalidStateError')))),
-    ).resolves.toBeUndefined();
   });
 });

@@ -17,19 +17,12 @@ export interface ThirdPartyCookieEvidence {
   readonly sameHost?: boolean;
   /** How soon after that sign-in a `login_required` means blocked cookies rather than an ended session. */
   readonly windowMs?: number;
-  /**
-   * `await document.hasStorageAccess()` where the browser has it (see {@link probeStorageAccess}). Asked of the
-   * app's document (the IdP's frame is cross-origin and cannot be asked): `false` means the app itself is
-   * embedded cross-site, so the IdP frame nested in it is third-party too. A top-level app always gets `true`,
-   * which proves nothing; the timing rule then decides.
-   */
-  readonly hasStorageAccess?: boolean;
 }
 
 /**
  * Whether a failed silent renewal looks like blocked third-party cookies (Safari ITP, Brave, Firefox strict,
  * incognito) rather than an ended session: the provider answered `login_required` or `interaction_required`
- * although this tab signed in interactively moments ago, or the browser reports no storage access. The IdP
+ * although this tab signed in interactively moments ago. The IdP
  * then cannot see its session cookie inside our iframe, and every silent renewal will fail the same way: stop
  * renewing silently and fall back to an interactive sign-in on next need (never a retry loop).
  *
@@ -43,7 +36,6 @@ export interface ThirdPartyCookieEvidence {
 export function isThirdPartyCookieBlock(error: unknown, evidence: ThirdPartyCookieEvidence): boolean {
   if (!isImplicitAuthError(error, 'provider_error') || evidence.sameHost) return false;
   if (error.error !== 'login_required' && error.error !== 'interaction_required') return false;
-  if (evidence.hasStorageAccess === false) return true;
   const since = evidence.now - (evidence.interactiveSignInAt ?? Number.NEGATIVE_INFINITY);
   return since >= 0 && since <= (evidence.windowMs ?? THIRD_PARTY_COOKIE_WINDOW_MS);
 }
@@ -58,20 +50,6 @@ export function thirdPartyCookiesBlockedError(cause: ImplicitAuthError): Implici
     'Silent renewal failed: the browser seems to block third-party cookies',
     { error: cause.error, errorDescription: cause.errorDescription, cause },
   );
-}
-
-/**
- * `document.hasStorageAccess()` where the browser has it, else `undefined` (no evidence either way).
- * @see https://privacycg.github.io/storage-access/#dom-document-hasstorageaccess
- */
-export async function probeStorageAccess(doc: Document): Promise<boolean | undefined> {
-  if (typeof doc.hasStorageAccess !== 'function') return undefined;
-  try {
-    return await doc.hasStorageAccess();
-  } catch {
-    // It rejects in some contexts (an opaque-origin or inactive document): that is no evidence, not an error.
-    return undefined;
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type UrlSegment,
   type UrlTree,
 } from '@angular/router';
-import { type ImplicitAuthError, isInteractionRequired } from '../errors';
+import { type ImplicitAuthError, type ImplicitAuthErrorCode, isInteractionRequired } from '../errors';
 import { ImplicitAuthService } from '../implicit-auth.service';
 import { storageKeys } from '../session/storage-keys';
 import { hintStorage, storageOf } from '../session/web-storage';
@@ -40,7 +40,12 @@ export interface AuthRouteRequirements {
  * Failures of silent renewal or session restore: the remedy is an interactive sign-in, not an error page (as for
  * every error `isInteractionRequired` names, `third_party_cookies_blocked` included).
  */
-const SILENT_FAILURES: readonly string[] = ['not_authenticated', 'timeout', 'renewal_failed', 'user_switched'];
+const SILENT_FAILURES: readonly ImplicitAuthErrorCode[] = [
+  'not_authenticated',
+  'timeout',
+  'renewal_disabled',
+  'user_switched',
+];
 
 function guardContext() {
   return {

@@ -1,6 +1,7 @@
 import { InjectionToken } from '@angular/core';
 import { ImplicitAuthError } from '../errors';
-import type { ImplicitAuthFeature } from '../features';
+import { type ImplicitAuthFeature, makeFeature } from '../features';
+import { tokenName } from '../tokens';
 
 /** Where the guard sends users instead of the route they asked for. Each is an absolute app route. */
 export interface ImplicitAuthGuardOptions {
@@ -19,10 +20,13 @@ export interface ImplicitAuthGuardOptions {
 }
 
 /** The guard's options; set with {@link withGuardOptions}. */
-export const IMPLICIT_AUTH_GUARD_OPTIONS = new InjectionToken<ImplicitAuthGuardOptions>('IMPLICIT_AUTH_GUARD_OPTIONS', {
-  providedIn: 'root',
-  factory: () => ({}),
-});
+export const IMPLICIT_AUTH_GUARD_OPTIONS = new InjectionToken<ImplicitAuthGuardOptions>(
+  tokenName('IMPLICIT_AUTH_GUARD_OPTIONS'),
+  {
+    providedIn: 'root',
+    factory: () => ({}),
+  },
+);
 
 /**
  * Sets where `authGuard` sends users: `provideImplicitAuth(config, withGuardOptions({ signInRoute: '/sign-in',
@@ -40,5 +44,5 @@ export function withGuardOptions(options: ImplicitAuthGuardOptions): ImplicitAut
       }
     }
   }
-  return { kind: 'guard-options', providers: [{ provide: IMPLICIT_AUTH_GUARD_OPTIONS, useValue: options }] };
+  return makeFeature('guard-options', [{ provide: IMPLICIT_AUTH_GUARD_OPTIONS, useValue: options }]);
 }

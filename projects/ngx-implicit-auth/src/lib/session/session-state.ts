@@ -7,11 +7,14 @@ import type { Session } from './session';
 import type { SessionStore } from './session-store';
 import type { HintStorage } from './web-storage';
 
-/** Any failure as an {@link ImplicitAuthError} (an unexpected one is wrapped, with the original as `cause`). */
+/**
+ * Any failure as an {@link ImplicitAuthError}. Every step throws typed errors, so anything else is a failure the
+ * library did not foresee: `internal_error`, with the original as `cause`, never disguised as the provider's fault.
+ */
 export function toImplicitAuthError(error: unknown): ImplicitAuthError {
   return error instanceof ImplicitAuthError
     ? error
-    : new ImplicitAuthError('invalid_response', 'Unexpected failure', { cause: error });
+    : new ImplicitAuthError('internal_error', 'Unexpected failure in ngx-implicit-auth', { cause: error });
 }
 
 /** The browser-wide hint of the newest session begun by any tab of this app: when, and for whom. */
