@@ -31,6 +31,54 @@ export default tseslint.config(
       '@angular-eslint/component-selector': ['error', { type: 'element', prefix: ['app', 'lib'], style: 'kebab-case' }],
     },
   },
+  // Layering, enforced: the protocol core is framework-free and knows nothing of the user-facing config or of the
+  // layers above it; the flows (the lazy chunk) are framework-free too and read config, session and ports as types
+  // only. See projects/ngx-implicit-auth/src/lib/README.md.
+  {
+    files: ['projects/ngx-implicit-auth/src/lib/protocol/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@angular/*', 'rxjs', 'rxjs/*'], message: 'protocol/ is framework-free.' },
+            {
+              group: [
+                '../config/*',
+                '../session/*',
+                '../flows/*',
+                '../renewal/*',
+                '../http/*',
+                '../router/*',
+                '../*.service',
+              ],
+              message: 'protocol/ depends on nothing above it: config and the Angular layers depend on protocol.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['projects/ngx-implicit-auth/src/lib/flows/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@angular/*', 'rxjs', 'rxjs/*'], message: 'flows/ is framework-free (it is the lazy chunk).' },
+            {
+              group: ['../config/*', '../session/*', '../*.service'],
+              allowTypeImports: true,
+              message: 'flows/ reads config, the session keeper and the service API as types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.spec.ts', '**/testing/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
