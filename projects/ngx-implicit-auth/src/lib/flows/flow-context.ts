@@ -3,6 +3,12 @@ import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config'
 import type { SessionKeeper } from '../session/session-keeper';
 import type { ProviderPort } from './provider-port';
 
+/** The context of the service whose session `keeper` holds. */
+export function flowContext(keeper: SessionKeeper, provider: ProviderPort, redirect: (url: string) => void) {
+  const { config, clock, window } = keeper;
+  return { config, clock, window, keeper, provider, redirect } satisfies FlowContext;
+}
+
 /**
  * What a flow works with: the resolved settings, the session's one owner, the provider and the page. Built once
  * by the service; the flows hold no state of their own beyond what they are given here.
@@ -11,6 +17,7 @@ export interface FlowContext {
   readonly config: ResolvedImplicitAuthConfig;
   readonly clock: Clock;
   readonly window: Window;
+  /** The session's one owner (which also holds the three above). */
   readonly keeper: SessionKeeper;
   readonly provider: ProviderPort;
   /** How the app leaves for the provider (`location.assign` in a browser). */

@@ -2,6 +2,8 @@ import { sameUser } from '../claims';
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { ImplicitAuthError } from '../errors';
+import { isAuthorizationResponse, stateOfResponse } from '../protocol/authorization-response';
+import { sameOriginHref } from '../protocol/return-url';
 import type { SignOutReason } from '../events';
 import type { ValidatedResponse } from '../flows/provider-port';
 import { createRenewalScheduler, type RenewalScheduler } from '../renewal/renewal-scheduler';
@@ -29,6 +31,12 @@ export class SessionKeeper {
   readonly tabs: TabSync<Session>;
   readonly #scheduler: RenewalScheduler;
   readonly #stopListening: () => void;
+  /** Whether this page is leaving for the provider: one redirect at a time (see `redirecting`). */
+  #leaving = false;
+  /** A page restored from the back/forward cache after leaving for the provider may sign in again. */
+  readonly #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) this.#leaving = false;
+  };
 
   constructor(
     readonly config: ResolvedImplicitAuthConfig,
@@ -49,6 +57,7 @@ export class SessionKeeper {
     this.session = this.state.session;
     this.tabs = createTabSync<Session>({ name: this.keys.namespace, isTokens: isSession });
     this.#stopListening = this.tabs.onMessage((message) => this.#onTabMessage(message));
+    window.addEventListener('pageshow', this.#onPageShow);
     this.#scheduler = createRenewalScheduler(onDue, {
       clock,
       window,
@@ -58,6 +67,18 @@ export class SessionKeeper {
 
   get epoch(): number {
     return this.state.epoch;
+  }
+
+  /**
+   * Whether the page is already leaving for the provider: a guard and an interceptor asking together must not
+   * start two sign-ins. Set once a redirect has started; reset when the page comes back from the back/forward cache.
+   */
+  get redirecting(): boolean {
+    return this.#leaving;
+  }
+
+  set redirecting(leaving: boolean) {
+    this.#leaving = leaving;
   }
 
   /** Adopts the session kept from an earlier page load, if any is alive and this app's. */
@@ -119,6 +140,26 @@ export class SessionKeeper {
     if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
+  /**
+   * `logout()`'s own part, done before anything else can fail: `returnTo` checked to be on the app's origin (the
+   * provider's registered list is a second line, not the only one), then a sign-out in every tab. Returns the ID
+   * token to send as `id_token_hint` and the checked `returnTo`.
+   * @throws {ImplicitAuthError} `invalid_return_url`, and nothing is signed out.
+   * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11 (open redirection)
+   */
+  logOut(returnTo: string | undefined): { readonly idToken?: string; readonly returnTo: string } {
+    const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
+    const checked =
+      returnTo === undefined
+        ? this.config.logout.postLogoutRedirectUri
+        : sameOriginHref(returnTo, this.window.location.origin);
+    if (!checked) {
+      throw this.fail(new ImplicitAuthError('invalid_return_url', "logout returnTo must be on the app's origin"));
+    }
+    this.signOut('logout');
+    return { idToken, returnTo: checked };
+  }
+
   /** Signs out in this tab and every other one of this app. */
   signOut(reason: SignOutReason): void {
     const at = this.clock.now();
@@ -142,6 +183,20 @@ export class SessionKeeper {
   keptIdTokenHint(): string | undefined {
     const renew = this.config.silentRenew;
     return (renew && renew.idTokenHint === 'session' && this.hints.get(this.keys.idTokenHint)) || undefined;
+  }
+
+  /**
+   * Takes an authorization response out of the address bar, if one is there, so no route, history entry or analytics
+   * script sees `#access_token=…`; the page becomes the one the sign-in asked to return to (the guard waits for the
+   * response's validation before trusting it). Returns the response, or `null`.
+   * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.3 (tokens in the URL)
+   */
+  takeCallback(): string | null {
+    const { hash, pathname, search } = this.window.location;
+    if (!isAuthorizationResponse(hash)) return null;
+    const state = stateOfResponse(hash);
+    this.replaceUrl((state === undefined ? null : this.transactions.peek(state))?.returnUrl ?? pathname + search);
+    return hash;
   }
 
   /**
@@ -174,6 +229,7 @@ export class SessionKeeper {
   }
 
   dispose(): void {
+    this.window.removeEventListener('pageshow', this.#onPageShow);
     this.#scheduler.dispose();
     this.#stopListening();
     this.tabs.close();

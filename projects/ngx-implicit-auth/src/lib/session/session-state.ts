@@ -1,4 +1,4 @@
-import { signal } from '@angular/core';
+import { computed, signal } from '@angular/core';
 import { BehaviorSubject, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
 import { userFingerprint } from '../claims';
 import { ImplicitAuthError } from '../errors';
@@ -34,6 +34,9 @@ export class SessionState {
   readonly session = signal<Session | null>(null);
   readonly started = signal(false);
   readonly lastError = signal<ImplicitAuthError | null>(null);
+  /** `loading` until start-up has finished, then whether a session is held (the service's `status`). */
+  readonly status = computed(() => (!this.started() ? 'loading' : this.session() ? 'signed-in' : 'signed-out'));
+  readonly claims = computed(() => this.session()?.claims ?? null);
   readonly events = new Subject<ImplicitAuthEvent>();
   /** Ticks after every change of the signals above, for their observable mirrors. */
   readonly #changed = new BehaviorSubject<void>(undefined);
