@@ -1,17 +1,85 @@
 import fc from 'fast-check';
 import type { ApiConfig } from '../config/implicit-auth-config';
 import { isImplicitAuthError } from '../errors';
-import { createApiMatcher } from './api-matcher';
+import { createApiMatcher, MAX_CACHED_URL_LENGTH } from './api-matcher';
 
 const BASE = 'https://app.example/shop/';
 
-function matcherFor(apis: readonly ApiConfig[], extra: { audience?: string; issuer?: string } = {}) {
-  return createApiMatcher({
-    apis,
-    issuer: extra.issuer ?? 'https://idp.example/',
-    audience: extra.audience,
-    scope: 'openid profile',
-  });
+/** URLs the entries of `HOSTILE_APIS` cover (with any method, from `BASE`), and why. */
+const MATCHING: [string, string][] = [
+  ['the prefix itself', 'https://api.example.com/v1'],
+  ['below the prefix', 'https://api.example.com/v1/messages?x=1#y'],
+  ['a trailing slash', 'https://api.example.com/v1/'],
+  ['an upper-case host and scheme (normalised)', 'HTTPS://API.EXAMPLE.COM/v1/x'],
+  ['the explicit default port', 'https://api.example.com:443/v1/x'],
+  ['dot segments that stay inside', 'https://api.example.com/v1/a/../b/./c'],
+  ['protocol-relative to the API (the browser sends it there)', '//api.example.com/v1/x'],
+  ['backslashes, read as the browser reads them', 'https:\\\\api.example.com\\v1\\x'],
+  ['leading and trailing spaces (stripped by the parser)', '  https://api.example.com/v1/x  '],
+  ['a tab or newline inside (removed by the parser)', 'https://api.exa\tmple.com/v1/\nx'],
+  ['ideographic full stops, mapped to dots by IDNA', 'https://api\u3002example\u3002com/v1/x'],
+  ['an encoded ordinary character', 'https://api.example.com/v1/%41%42'],
+  ['an encoded slash that stays inside', 'https://api.example.com/v1/group%2Fproject'],
+  ['loopback over plain http', 'http://localhost:4401/api/messages'],
+];
+
+/** URLs that must get no token from `HOSTILE_APIS`, whatever the method, and why. */
+const REFUSED: [string, string][] = [
+  ['a lookalike host with the API host as prefix', 'https://api.example.com.evil.example/v1'],
+  ['the API host as userinfo of another host', 'https://api.example.com@evil.example/v1'],
+  ['userinfo with a port, before another host', 'https://api.example.com:443@evil.example/v1'],
+  ['userinfo on the API host itself', 'https://user@api.example.com/v1/x'],
+  ['user and password on the API host', 'https://user:pw@api.example.com/v1/x'],
+  ['the API URL as a path on another host', 'https://evil.example/https://api.example.com/v1'],
+  ['the API URL in a query string', 'https://evil.example/?next=https://api.example.com/v1'],
+  ['the API URL in a fragment', 'https://evil.example/#https://api.example.com/v1'],
+  ['a protocol-relative lookalike', '//evil.example/api'],
+  ['backslashes towards another host', 'https:\\\\evil.example\\v1'],
+  ['a backslash before @', 'https://api.example.com\\@evil.example/v1'],
+  ['a tab hiding a lookalike', 'https://api.example.com\t.evil.example/v1'],
+  ['an encoded dot in the host', 'https://api.example.com%2eevil.example/v1'],
+  ['a NUL in the host (unparsable)', 'https://api.example.com\u0000.evil.example/v1'],
+  ['plain http to an https API', 'http://api.example.com/v1/x'],
+  ['another port', 'https://api.example.com:8443/v1/x'],
+  ['a trailing-dot host (a different host name)', 'https://api.example.com./v1/x'],
+  ['a Cyrillic homograph (xn--…)', 'https://\u0430pi.example.com/v1/x'],
+  ['a sibling path sharing the prefix', 'https://api.example.com/v1evil'],
+  ['another letter case in the path', 'https://api.example.com/V1/x'],
+  ['a path traversal', 'https://api.example.com/v1/../admin'],
+  ['an encoded path traversal', 'https://api.example.com/v1/%2e%2e/admin'],
+  ['a mixed-case encoded traversal', 'https://api.example.com/v1/.%2E/admin'],
+  ['a traversal hidden behind an encoded slash', 'https://api.example.com/v1/..%2Fadmin'],
+  ['a fully encoded traversal', 'https://api.example.com/v1/%2e%2e%2fadmin'],
+  ['a traversal hidden behind an encoded backslash', 'https://api.example.com/v1/..%5Cadmin'],
+  ['a double-encoded traversal', 'https://api.example.com/v1/%252e%252e%252fadmin'],
+  ['a Tomcat-style ..; traversal', 'https://api.example.com/v1/..;/admin'],
+  ['a malformed escape', 'https://api.example.com/v1/%zz'],
+  ['the prefix as an encoded segment', 'https://api.example.com/%76%31/x'],
+  ['a relative URL (the app origin, not listed)', '/v1/x'],
+  ['a relative URL without leading slash', 'v1/x'],
+  ['javascript:', 'javascript:fetch("https://api.example.com/v1")'],
+  ['data:', 'data:text/plain,https://api.example.com/v1'],
+  ['blob: carrying the API origin', 'blob:https://api.example.com/v1/0c3a'],
+  ['a websocket URL', 'wss://api.example.com/v1'],
+  ['ftp:', 'ftp://api.example.com/v1'],
+  ['127.0.0.1 for a localhost entry', 'http://127.0.0.1:4401/api/x'],
+  ['https for an http loopback entry', 'https://localhost:4401/api/x'],
+  ['an empty string', ''],
+];
+
+const HOSTILE_APIS: readonly ApiConfig[] = [
+  { url: 'https://api.example.com/v1', audience: 'api' },
+  { url: 'http://localhost:4401/api', audience: 'local' },
+];
+
+function matcherFor(
+  apis: readonly ApiConfig[],
+  extra: { audience?: string; issuer?: string; cacheSize?: number } = {},
+) {
+  return createApiMatcher(
+    { apis, issuer: extra.issuer ?? 'https://idp.example/', audience: extra.audience, scope: 'openid profile' },
+    { cacheSize: extra.cacheSize },
+  );
 }
 
 describe('createApiMatcher', () => {
@@ -20,74 +88,109 @@ describe('createApiMatcher', () => {
   afterEach(() => warn.mockRestore());
 
   describe('against a corpus of hostile URLs', () => {
-    const match = matcherFor([
-      { url: 'https://api.example.com/v1', audience: 'api' },
-      { url: 'http://localhost:4401/api', audience: 'local' },
-    ]);
+    const match = matcherFor(HOSTILE_APIS);
     const audienceOf = (url: string, method = 'GET') => match(url, method, BASE)?.audience ?? null;
 
-    it.each([
-      ['the prefix itself', 'https://api.example.com/v1'],
-      ['below the prefix', 'https://api.example.com/v1/messages?x=1#y'],
-      ['a trailing slash', 'https://api.example.com/v1/'],
-      ['an upper-case host and scheme (normalised)', 'HTTPS://API.EXAMPLE.COM/v1/x'],
-      ['the explicit default port', 'https://api.example.com:443/v1/x'],
-      ['dot segments that stay inside', 'https://api.example.com/v1/a/../b/./c'],
-      ['protocol-relative to the API (the browser sends it there)', '//api.example.com/v1/x'],
-      ['backslashes, read as the browser reads them', 'https:\\\\api.example.com\\v1\\x'],
-      ['leading and trailing spaces (stripped by the parser)', '  https://api.example.com/v1/x  '],
-      ['a tab or newline inside (removed by the parser)', 'https://api.exa\tmple.com/v1/\nx'],
-      ['ideographic full stops, mapped to dots by IDNA', 'https://api\u3002example\u3002com/v1/x'],
-      ['an encoded ordinary character', 'https://api.example.com/v1/%41%42'],
-      ['an encoded slash that stays inside', 'https://api.example.com/v1/group%2Fproject'],
-      ['loopback over plain http', 'http://localhost:4401/api/messages'],
-    ])('matches %s', (_why, url) => {
+    it.each(MATCHING)('matches %s', (_why, url) => {
       expect(audienceOf(url)).not.toBeNull();
     });
 
-    it.each([
-      ['a lookalike host with the API host as prefix', 'https://api.example.com.evil.example/v1'],
-      ['the API host as userinfo of another host', 'https://api.example.com@evil.example/v1'],
-      ['userinfo with a port, before another host', 'https://api.example.com:443@evil.example/v1'],
-      ['userinfo on the API host itself', 'https://user@api.example.com/v1/x'],
-      ['user and password on the API host', 'https://user:pw@api.example.com/v1/x'],
-      ['the API URL as a path on another host', 'https://evil.example/https://api.example.com/v1'],
-      ['the API URL in a query string', 'https://evil.example/?next=https://api.example.com/v1'],
-      ['the API URL in a fragment', 'https://evil.example/#https://api.example.com/v1'],
-      ['a protocol-relative lookalike', '//evil.example/api'],
-      ['backslashes towards another host', 'https:\\\\evil.example\\v1'],
-      ['a backslash before @', 'https://api.example.com\\@evil.example/v1'],
-      ['a tab hiding a lookalike', 'https://api.example.com\t.evil.example/v1'],
-      ['an encoded dot in the host', 'https://api.example.com%2eevil.example/v1'],
-      ['a NUL in the host (unparsable)', 'https://api.example.com\u0000.evil.example/v1'],
-      ['plain http to an https API', 'http://api.example.com/v1/x'],
-      ['another port', 'https://api.example.com:8443/v1/x'],
-      ['a trailing-dot host (a different host name)', 'https://api.example.com./v1/x'],
-      ['a Cyrillic homograph (xn--…)', 'https://\u0430pi.example.com/v1/x'],
-      ['a sibling path sharing the prefix', 'https://api.example.com/v1evil'],
-      ['another letter case in the path', 'https://api.example.com/V1/x'],
-      ['a path traversal', 'https://api.example.com/v1/../admin'],
-      ['an encoded path traversal', 'https://api.example.com/v1/%2e%2e/admin'],
-      ['a mixed-case encoded traversal', 'https://api.example.com/v1/.%2E/admin'],
-      ['a traversal hidden behind an encoded slash', 'https://api.example.com/v1/..%2Fadmin'],
-      ['a fully encoded traversal', 'https://api.example.com/v1/%2e%2e%2fadmin'],
-      ['a traversal hidden behind an encoded backslash', 'https://api.example.com/v1/..%5Cadmin'],
-      ['a double-encoded traversal', 'https://api.example.com/v1/%252e%252e%252fadmin'],
-      ['a Tomcat-style ..; traversal', 'https://api.example.com/v1/..;/admin'],
-      ['a malformed escape', 'https://api.example.com/v1/%zz'],
-      ['the prefix as an encoded segment', 'https://api.example.com/%76%31/x'],
-      ['a relative URL (the app origin, not listed)', '/v1/x'],
-      ['a relative URL without leading slash', 'v1/x'],
-      ['javascript:', 'javascript:fetch("https://api.example.com/v1")'],
-      ['data:', 'data:text/plain,https://api.example.com/v1'],
-      ['blob: carrying the API origin', 'blob:https://api.example.com/v1/0c3a'],
-      ['a websocket URL', 'wss://api.example.com/v1'],
-      ['ftp:', 'ftp://api.example.com/v1'],
-      ['127.0.0.1 for a localhost entry', 'http://127.0.0.1:4401/api/x'],
-      ['https for an http loopback entry', 'https://localhost:4401/api/x'],
-      ['an empty string', ''],
-    ])('refuses %s', (_why, url) => {
+    it.each(REFUSED)('refuses %s', (_why, url) => {
       expect(audienceOf(url)).toBeNull();
+    });
+  });
+
+  describe('cache of parsed URLs', () => {
+    const METHODS = ['GET', 'post', 'DELETE'];
+    const AUDIENCES = [undefined, 'api', 'local', 'unknown'];
+    const BASES = [BASE, 'http://localhost:4401/api/', 'https://api.example.com/v1/'];
+    /** Every corpus URL, plus relative ones whose answer depends on the base. */
+    const URLS = [
+      ...[...MATCHING, ...REFUSED].map(([, url]) => url),
+      'x',
+      '../x',
+      '/v1/x',
+      '/api/x',
+      'https:x',
+      'http:x',
+      'https:/v1/x',
+    ];
+    const requests = URLS.flatMap((url) =>
+      BASES.flatMap((base) =>
+        METHODS.flatMap((method) => AUDIENCES.map((audience) => ({ url, base, method, audience }))),
+      ),
+    );
+
+    it.each([
+      ['a cache holding them all', 10_000],
+      ['a cache of 3 URLs (constant eviction)', 3],
+    ])('decides as the uncached matcher for every corpus URL, method, audience and base, with %s', (_why, size) => {
+      const uncached = matcherFor(HOSTILE_APIS, { cacheSize: 0 });
+      const cached = matcherFor(HOSTILE_APIS, { cacheSize: size });
+      // Twice over: the first pass fills the cache, the second is answered from it (what is left of it).
+      for (const pass of [1, 2]) {
+        for (const { url, base, method, audience } of requests) {
+          const expected = uncached(url, method, base, audience);
+          expect({ pass, url, base, method, audience, match: cached(url, method, base, audience) }).toEqual({
+            pass,
+            url,
+            base,
+            method,
+            audience,
+            match: expected,
+          });
+        }
+      }
+      expect(uncached.cachedUrls).toBe(0);
+    });
+
+    it('stays within its size, dropping the oldest URL first, and decides the same after an eviction', () => {
+      const match = matcherFor(HOSTILE_APIS, { cacheSize: 4 });
+      for (let i = 0; i < 50; i++) {
+        expect(match(`https://api.example.com/v1/items/${i}`, 'GET', BASE)?.audience).toBe('api');
+        expect(match.cachedUrls).toBe(Math.min(i + 1, 4));
+      }
+      expect(match('https://api.example.com/v1/items/0', 'GET', BASE)?.audience).toBe('api');
+      expect(match('https://api.example.com.evil.example/v1', 'GET', BASE)).toBeNull();
+      expect(match.cachedUrls).toBe(4);
+    });
+
+    it('does not keep URLs over the length limit', () => {
+      const match = matcherFor(HOSTILE_APIS);
+      const long = `https://api.example.com/v1/x?q=${'a'.repeat(MAX_CACHED_URL_LENGTH)}`;
+      expect(match(long, 'GET', BASE)?.audience).toBe('api');
+      expect(match(`https://evil.example/${'a'.repeat(MAX_CACHED_URL_LENGTH)}`, 'GET', BASE)).toBeNull();
+      expect(match.cachedUrls).toBe(0);
+    });
+
+    it("never serves one method's or audience's decision to another for the same URL", () => {
+      const match = matcherFor([
+        { url: 'https://api.example.com/v1', audience: 'reader', methods: ['GET'] },
+        { url: 'https://api.example.com/v1', audience: 'writer', methods: ['POST'] },
+      ]);
+      const url = 'https://api.example.com/v1/messages';
+      expect(match(url, 'GET', BASE)?.audience).toBe('reader');
+      expect(match(url, 'POST', BASE)?.audience).toBe('writer');
+      expect(match(url, 'DELETE', BASE)).toBeNull();
+      expect(match(url, 'GET', BASE, 'writer')).toBeNull();
+      expect(match(url, 'POST', BASE, 'reader')).toBeNull();
+      expect(match(url, 'POST', BASE, 'writer')?.audience).toBe('writer');
+      expect(match(url, 'GET', BASE)?.audience).toBe('reader');
+      expect(match.cachedUrls).toBe(1);
+    });
+
+    it('resolves a relative URL again when the base URI changes, and an absolute one keeps its answer', () => {
+      const match = matcherFor([{ url: 'https://app.example/shop/api', audience: 'same-origin' }]);
+      // `https:api` has a scheme but no `//`: the parser resolves it against a base of the same scheme.
+      for (const url of ['api/cart', 'https:api/cart']) {
+        expect(match(url, 'GET', BASE)?.audience).toBe('same-origin');
+        expect(match(url, 'GET', 'https://app.example/elsewhere/')).toBeNull();
+        expect(match(url, 'GET', BASE)?.audience).toBe('same-origin');
+      }
+      expect(match('https://app.example/shop/api/cart', 'GET', 'https://app.example/elsewhere/')?.audience).toBe(
+        'same-origin',
+      );
+      expect(match('https://app.example/shop/api/cart', 'GET', BASE)?.audience).toBe('same-origin');
     });
   });
 
@@ -263,7 +366,10 @@ describe('createApiMatcher', () => {
       fc.assert(
         fc.property(urlParts, (p) => {
           const url = `${p.scheme}://${p.userinfo}${p.host}${p.port}/${p.segments.join('/')}${p.query}`;
-          expect(match(url, p.method, BASE)?.audience ?? null).toBe(oracle(p));
+          const expected = oracle(p);
+          expect(match(url, p.method, BASE)?.audience ?? null).toBe(expected);
+          // Asked again: answered from the matcher's cache (or parsed anew after an eviction), the same way.
+          expect(match(url, p.method, BASE)?.audience ?? null).toBe(expected);
         }),
         { numRuns: 3000 },
       );

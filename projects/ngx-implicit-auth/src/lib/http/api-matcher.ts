@@ -15,7 +15,20 @@ export interface ApiMatch {
  * per request: without a `<base>` element it follows the current page). With `audience`, only an entry
  * configured for that audience is returned.
  */
-export type ApiMatcher = (url: string, method: string, baseUri: string, audience?: string) => ApiMatch | null;
+export interface ApiMatcher {
+  (url: string, method: string, baseUri: string, audience?: string): ApiMatch | null;
+  /** How many URLs the matcher keeps the parse of (at most the `cacheSize` it was created with). */
+  readonly cachedUrls: number;
+}
+
+/** How many URLs a matcher keeps the parse of by default: well above the URLs an app calls again and again. */
+export const DEFAULT_MATCHER_CACHE_SIZE = 256;
+
+/**
+ * The longest URL whose parse is kept, in characters. Longer ones (big query strings) are parsed on every
+ * request, so a full cache holds at most `cacheSize` × 2 KiB of URLs.
+ */
+export const MAX_CACHED_URL_LENGTH = 2 * 1024;
 
 interface Entry extends ApiMatch {
   /** The path prefix as the URL parser normalised it, without trailing `/` (`''`: the whole origin). */
@@ -56,6 +69,8 @@ function decodePath(path: string): string | null {
   return segments.map((segment) => `/${segment}`).join('');
 }
 
+const NONE: readonly Entry[] = [];
+
 function invalid(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
 }
@@ -72,8 +87,9 @@ function invalid(field: string, problem: string): never {
  * - its path is the entry's prefix or below it at a `/` boundary, both as parsed and as a decoding server
  *   reads it (see {@link decodePath});
  * - its method is in the entry's `methods`, when set.
- * The longest matching prefix wins; among equal prefixes, the first entry. Entries are indexed by origin, so a
- * request costs one URL parse and one map lookup however many APIs there are.
+ * The longest matching prefix wins; among equal prefixes, the first entry. Entries are indexed by origin, and
+ * the parse of the last `cacheSize` URLs is kept (a URL decides the same way on every request), so a repeated
+ * URL costs two map lookups however many APIs there are; `cacheSize: 0` parses every request.
  *
  * @throws {ImplicitAuthError} `invalid_config` for an entry that is not a base URL, or that covers the issuer
  *   (the provider's discovery and key endpoints must never receive access tokens).
@@ -83,6 +99,7 @@ function invalid(field: string, problem: string): never {
  */
 export function createApiMatcher(
   config: Pick<ResolvedImplicitAuthConfig, 'apis' | 'audience' | 'scope' | 'issuer'>,
+  { cacheSize = DEFAULT_MATCHER_CACHE_SIZE }: { readonly cacheSize?: number } = {},
 ): ApiMatcher {
   const byOrigin = new Map<string, Entry[]>();
   const issuer = new URL(config.issuer);
@@ -124,33 +141,69 @@ export function createApiMatcher(
     console.warn('ngx-implicit-auth: no `apis` configured, so no request gets an access token.');
   }
 
-  return (raw, method, baseUri, audience) => {
-    if (byOrigin.size === 0) return null;
+  /**
+   * The entries whose origin and path cover a URL, most specific first: everything the URL alone decides, which
+   * is all the parsing. Method and audience are checked per request on top of it (see `match`), so a cached
+   * parse serves every method and audience alike and can never hand one request another's decision.
+   */
+  const entriesCovering = (raw: string, baseUri: string): readonly Entry[] => {
     let url: URL;
     try {
       url = new URL(raw, baseUri);
     } catch {
       // Unparsable: the browser cannot send it either, and nothing unparsable gets a token.
-      return null;
+      return NONE;
     }
     // `url.origin` alone would let `blob:https://api.example.com/…` through: only http(s) requests match.
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return null;
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return NONE;
     const entries = byOrigin.get(url.origin);
-    if (!entries) return null;
+    if (!entries) return NONE;
     const path = url.pathname;
     const decoded = /[%;]/.test(path) ? decodePath(path) : path;
-    if (decoded === null) return null;
+    if (decoded === null) return NONE;
+    return entries.filter(
+      (entry) => isUnder(path, entry.prefix) && (decoded === path || isUnder(decoded, entry.decoded)),
+    );
+  };
+
+  // The parse of each URL seen, oldest first. A key is the URL as the caller wrote it when it starts with
+  // `http://` or `https://`: the URL parser then reads an authority, whatever the base (WHATWG "special
+  // authority slashes" / "special relative or authority" states), so the base plays no part. Any other URL is
+  // keyed with a leading space (no key of the first kind starts with one) and is valid only for `relativeBase`:
+  // a new base URI drops the cache.
+  const cache = new Map<string, readonly Entry[]>();
+  let relativeBase: string | undefined;
+  const cachedEntriesCovering = (raw: string, baseUri: string): readonly Entry[] => {
+    if (raw.length > MAX_CACHED_URL_LENGTH || cacheSize <= 0) return entriesCovering(raw, baseUri);
+    let key = raw;
+    if (!raw.startsWith('https://') && !raw.startsWith('http://')) {
+      if (baseUri !== relativeBase) {
+        cache.clear();
+        relativeBase = baseUri;
+      }
+      key = ` ${raw}`;
+    }
+    let entries = cache.get(key);
+    if (entries === undefined) {
+      entries = entriesCovering(raw, baseUri);
+      // First in, first out: an evicted URL is parsed again on its next request, never answered differently.
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, entries);
+    }
+    return entries;
+  };
+
+  const match = (raw: string, method: string, baseUri: string, audience?: string): ApiMatch | null => {
+    if (byOrigin.size === 0) return null;
+    const entries = cachedEntriesCovering(raw, baseUri);
+    if (entries.length === 0) return null;
     const upper = method.toUpperCase();
     for (const entry of entries) {
-      if (
-        isUnder(path, entry.prefix) &&
-        (decoded === path || isUnder(decoded, entry.decoded)) &&
-        (!entry.methods || entry.methods.has(upper)) &&
-        (audience === undefined || entry.audience === audience)
-      ) {
+      if ((!entry.methods || entry.methods.has(upper)) && (audience === undefined || entry.audience === audience)) {
         return entry;
       }
     }
     return null;
   };
+  return Object.defineProperty(match, 'cachedUrls', { get: () => cache.size }) as ApiMatcher;
 }

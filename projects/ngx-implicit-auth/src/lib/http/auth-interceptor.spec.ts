@@ -111,6 +111,37 @@ describe('implicitAuthInterceptor', () => {
     expect(warn.mock.calls.filter(([message]) => /no `apis` configured/.test(message))).toHaveLength(1);
   });
 
+  it('decides every request to a URL it has seen before anew by method', () => {
+    setup([{ url: 'https://api.example.com/v1', audience: 'api', methods: ['POST'] }]);
+    auth.setAccessToken('token-1');
+    for (const method of ['GET', 'POST', 'GET', 'POST']) {
+      http.request(method, API).subscribe();
+      const req = backend.expectOne(API);
+      expect(bearer(req)).toEqual(method === 'POST' ? ['Bearer token-1'] : null);
+      req.flush(null);
+    }
+  });
+
+  it('resolves a relative URL against the base URI of the moment, not the one it was first seen with', () => {
+    const start = location.href;
+    history.pushState(null, '', '/shop/');
+    try {
+      setup([{ url: `${location.origin}/shop/api`, audience: 'api' }]);
+      auth.setAccessToken('token-1');
+      call('api/cart');
+      const first = backend.expectOne(() => true);
+      expect(bearer(first)).toEqual(['Bearer token-1']);
+      first.flush(null);
+      history.pushState(null, '', '/elsewhere/');
+      call('api/cart');
+      const second = backend.expectOne(() => true);
+      expect(second.request.headers.has('Authorization')).toBe(false);
+      second.flush(null);
+    } finally {
+      history.replaceState(null, '', start);
+    }
+  });
+
   it("keeps the caller's own Authorization header: no overwrite, no second one", () => {
     setup();
     auth.setAccessToken('token-1');
