@@ -43,10 +43,8 @@ export function provideImplicitAuthTesting(
     {
       provide: FakeImplicitAuthService,
       useFactory: () => {
-        const fake = new FakeImplicitAuthService({
-          clock: inject(IMPLICIT_AUTH_CLOCK),
-          audience: inject(IMPLICIT_AUTH_CONFIG).audience,
-        });
+        const { audience, clockSkewSeconds } = inject(IMPLICIT_AUTH_CONFIG);
+        const fake = new FakeImplicitAuthService({ clock: inject(IMPLICIT_AUTH_CLOCK), audience, clockSkewSeconds });
         if (options.signedIn) fake.signIn(options.signedIn === true ? {} : options.signedIn);
         return fake;
       },
