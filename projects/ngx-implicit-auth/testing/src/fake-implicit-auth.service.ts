@@ -56,6 +56,10 @@ export interface FakeImplicitAuthOptions {
   readonly audience?: string;
   /** The configured `clockSkewSeconds`; default: the library's default. */
   readonly clockSkewSeconds?: number;
+  /** The configured issuer: the `iss` of the signed-in user's claims. Default `https://idp.example/`. */
+  readonly issuer?: string;
+  /** The configured client id: the `aud` of the signed-in user's claims. Default `test-client`. */
+  readonly clientId?: string;
 }
 
 /**
@@ -122,13 +126,16 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
 
   // --- Controls ---------------------------------------------------------------------------------
 
-  /** Signs in as a user with these claims (defaults fill in `iss`, `sub`, `aud`, `iat`, `exp`). Ends loading. */
+  /**
+   * Signs in as a user with these claims. Defaults fill in `sub`, `iat`, `exp`, and `iss` and `aud` from the
+   * configured issuer and client id, as the real service only ever holds ID tokens issued to the app. Ends loading.
+   */
   signIn(claims: Partial<IdTokenClaims> = {}): void {
     const now = Math.floor(this.now() / 1000);
     const full: IdTokenClaims = {
-      iss: 'https://idp.example/',
+      iss: this.options.issuer ?? 'https://idp.example/',
       sub: 'user-1',
-      aud: 'test-client',
+      aud: this.options.clientId ?? 'test-client',
       iat: now,
       exp: now + 3600,
       ...claims,

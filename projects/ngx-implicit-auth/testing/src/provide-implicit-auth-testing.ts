@@ -43,8 +43,9 @@ export function provideImplicitAuthTesting(
     {
       provide: FakeImplicitAuthService,
       useFactory: () => {
-        const { audience, clockSkewSeconds } = inject(IMPLICIT_AUTH_CONFIG);
-        const fake = new FakeImplicitAuthService({ clock: inject(IMPLICIT_AUTH_CLOCK), audience, clockSkewSeconds });
+        const { issuer, clientId, audience, clockSkewSeconds } = inject(IMPLICIT_AUTH_CONFIG);
+        const clock = inject(IMPLICIT_AUTH_CLOCK);
+        const fake = new FakeImplicitAuthService({ clock, issuer, clientId, audience, clockSkewSeconds });
         if (options.signedIn) fake.signIn(options.signedIn === true ? {} : options.signedIn);
         return fake;
       },
