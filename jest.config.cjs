@@ -9,8 +9,10 @@ module.exports = {
   roots: ['<rootDir>/projects', '<rootDir>/src'],
   testMatch: ['**/*.spec.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // Specs import the library as apps do, by its package names, mapped to the sources (never to dist/).
   moduleNameMapper: {
     '^ngx-implicit-auth$': '<rootDir>/projects/ngx-implicit-auth/src/public-api.ts',
+    '^ngx-implicit-auth/testing$': '<rootDir>/projects/ngx-implicit-auth/testing/src/public-api.ts',
   },
   // jose ships ESM only: let ts-jest transform it along with Angular's .mjs bundles.
   transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|jose/))'],

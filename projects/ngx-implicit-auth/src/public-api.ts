@@ -30,8 +30,11 @@ export { ImplicitAuthModule } from './lib/implicit-auth.module';
 export { provideImplicitAuth } from './lib/provide-implicit-auth';
 export { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './lib/tokens';
 export type { ResolvedImplicitAuthConfig } from './lib/config/implicit-auth-config';
-// ɵ: for `ngx-implicit-auth/testing` only, not part of the supported API.
+// ɵ: for `ngx-implicit-auth/testing` only, not part of the supported API. The fake asks the real rules.
 export { resolveConfig as ɵresolveConfig } from './lib/config/resolve-config';
+export { isUsable as ɵisUsable } from './lib/session/session';
+export { signedOutMeanwhile as ɵsignedOutMeanwhile } from './lib/session/session-keeper';
+export { toImplicitAuthError as ɵtoImplicitAuthError } from './lib/session/session-state';
 export { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './lib/http/auth-interceptor';
 export type { ImplicitAuthRequestOptions } from './lib/http/auth-interceptor';
 export { AuthGuard, authGuard, authMatchGuard } from './lib/router/auth-guard';

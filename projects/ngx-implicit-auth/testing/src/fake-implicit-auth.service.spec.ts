@@ -1,5 +1,8 @@
+import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
 import {
+  authGuard,
   IMPLICIT_AUTH_CLOCK,
   IMPLICIT_AUTH_CONFIG,
   type ImplicitAuthEvent,
@@ -8,9 +11,10 @@ import {
   isImplicitAuthError,
   withGuardOptions,
 } from 'ngx-implicit-auth';
-import { IMPLICIT_AUTH_GUARD_OPTIONS } from '../../src/lib/router/guard-options';
-import { FakeImplicitAuthService } from './fake-implicit-auth.service';
-import { provideImplicitAuthTesting } from './provide-implicit-auth-testing';
+import { FakeImplicitAuthService, provideImplicitAuthTesting } from 'ngx-implicit-auth/testing';
+
+@Component({ template: '' })
+class BlankPage {}
 
 describe('FakeImplicitAuthService', () => {
   let now = 1_000_000;
@@ -59,6 +63,7 @@ describe('FakeImplicitAuthService', () => {
   });
 
   it('runs one renewal per audience for concurrent callers and never returns the replaced token', async () => {
+    fake.signIn();
     fake.setAccessToken('old');
     let finish!: (token: string) => void;
     fake.renewWith(() => new Promise<string>((resolve) => (finish = resolve)));
@@ -71,12 +76,43 @@ describe('FakeImplicitAuthService', () => {
     expect(fake.renewCount).toBe(1);
   });
 
+  it('refuses a signed-out user without a renewal, as the real service does', async () => {
+    await expect(fake.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    expect(fake.renewCount).toBe(0);
+    expect(fake.error()).toBeNull();
+  });
+
   it('rejects by default and records a refused renewal as the last error', async () => {
+    fake.signIn();
     await expect(fake.getAccessToken()).rejects.toBeInstanceOf(ImplicitAuthError);
     expect(isImplicitAuthError(fake.error(), 'not_authenticated')).toBe(true);
     fake.renewWith(() => 'same');
     fake.setAccessToken('same');
     await expect(fake.getAccessToken({ replacing: 'same' })).rejects.toThrow(/No valid access token/);
+  });
+
+  it('types a renewal that throws something else as the real service does', async () => {
+    fake.signIn();
+    fake.renewWith(() => {
+      throw new TypeError('boom');
+    });
+    const error = await fake.renew().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect(fake.error()).toBe(error);
+    expect(fake.isAuthenticated()).toBe(true);
+  });
+
+  it('drops a renewal that finishes after a sign-out', async () => {
+    fake.signIn();
+    let finish!: (token: string) => void;
+    fake.renewWith(() => new Promise<string>((resolve) => (finish = resolve)));
+    const renewal = fake.renew();
+    await Promise.resolve();
+    fake.signOut();
+    finish('late');
+    await expect(renewal).rejects.toMatchObject({ code: 'signed_out' });
+    expect(fake.currentAccessToken()).toBeNull();
+    expect(fake.error()).toBeNull();
   });
 
   it('records login and logout calls without redirecting', async () => {
@@ -90,9 +126,13 @@ describe('FakeImplicitAuthService', () => {
 });
 
 describe('provideImplicitAuthTesting', () => {
-  it('provides the fake as ImplicitAuthService, the checked config, the clock and features', () => {
+  it('provides the fake as ImplicitAuthService, the checked config, the clock and features', async () => {
     TestBed.configureTestingModule({
       providers: [
+        provideRouter([
+          { path: 'private', canActivate: [authGuard], component: BlankPage },
+          { path: 'sign-in', component: BlankPage },
+        ]),
         provideImplicitAuthTesting(
           { config: { audience: 'api', apis: [{ url: 'https://api.example' }] }, signedIn: { name: 'Ada' } },
           withGuardOptions({ signInRoute: '/sign-in' }),
@@ -104,9 +144,13 @@ describe('provideImplicitAuthTesting', () => {
     expect(TestBed.inject(ImplicitAuthService)).toBe(fake);
     expect(fake.claims()).toMatchObject({ name: 'Ada', iat: 0 });
     expect(TestBed.inject(IMPLICIT_AUTH_CONFIG)).toMatchObject({ clientId: 'test-client', audience: 'api' });
-    expect(TestBed.inject(IMPLICIT_AUTH_GUARD_OPTIONS)).toEqual({ signInRoute: '/sign-in' });
     fake.setAccessToken('t');
     expect(fake.currentAccessToken({ audience: 'api' })?.token).toBe('t');
+    // The feature reaches the real guard: a signed-out user goes to the configured sign-in page.
+    fake.signOut();
+    const router = TestBed.inject(Router);
+    await router.navigateByUrl('/private');
+    expect(router.url).toBe('/sign-in?returnUrl=%2Fprivate');
   });
 
   it('fails on a config the library would refuse', () => {

@@ -10,7 +10,13 @@ import {
   ImplicitAuthService,
   type LoginOptions,
   type LogoutOptions,
+  isImplicitAuthError,
+  isInteractionRequired,
   type SignOutReason,
+  ɵisUsable as isUsable,
+  ɵresolveConfig as resolveConfig,
+  ɵsignedOutMeanwhile as signedOutMeanwhile,
+  ɵtoImplicitAuthError as toImplicitAuthError,
 } from 'ngx-implicit-auth';
 import { BehaviorSubject, distinctUntilChanged, Subject } from 'rxjs';
 
@@ -34,11 +40,36 @@ export type FakeRenewal = (
   options: Pick<AccessTokenOptions, 'audience' | 'scope'>,
 ) => string | FakeToken | Promise<string | FakeToken>;
 
+/** A kept token: what the library's lifetime rule (`isUsable`) reads. */
+interface KeptToken {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly receivedAt: number;
+  readonly scopes: readonly string[];
+}
+
+/** The options the fake shares with the real service's resolved config. */
+export interface FakeImplicitAuthOptions {
+  /** The time source for token expiry (provide the app's `IMPLICIT_AUTH_CLOCK`). Default: `Date`. */
+  readonly clock?: Clock;
+  /** The configured audience: the default of every audience option. */
+  readonly audience?: string;
+  /** The configured `clockSkewSeconds`; default: the library's default. */
+  readonly clockSkewSeconds?: number;
+  /** The configured issuer: the `iss` of the signed-in user's claims. Default `https://idp.example/`. */
+  readonly issuer?: string;
+  /** The configured client id: the `aud` of the signed-in user's claims. Default `test-client`. */
+  readonly clientId?: string;
+}
+
 /**
  * An {@link ImplicitAuthService} for tests, with writable state and controllable behaviour. It never
- * redirects: `login()` records its options (`loginCalls`) and resolves. Renewals behave like the real
- * service's: one at a time per audience, shared by every caller (`renewCount` counts them), and
- * `getAccessToken({ replacing })` never returns the rejected token.
+ * redirects: `login()` records its options (`loginCalls`) and resolves. Only the seam is fake (where tokens come
+ * from); the rules are the library's own, proven by a contract spec run against both: a token is handed out
+ * while the real lifetime rule allows (expiry less the clock skew, capped at half the token's lifetime); a
+ * signed-out user gets `not_authenticated` without a renewal; renewals run one at a time per audience, shared
+ * by every caller (`renewCount` counts them); `getAccessToken({ replacing })` never returns the rejected token;
+ * a renewal refused because the user must interact (`isInteractionRequired`) signs out (`session_ended`).
  *
  * ```ts
  * TestBed.configureTestingModule({ providers: [provideImplicitAuthTesting({ signedIn: { name: 'Ada' } })] });
@@ -60,7 +91,7 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
     claims: null,
   });
   private readonly lastError = signal<ImplicitAuthError | null>(null);
-  private readonly tokens = new Map<string, AccessTokenInfo>();
+  private readonly tokens = new Map<string, KeptToken>();
   private readonly renewals = new Map<string, Promise<void>>();
   private readonly eventSubject = new Subject<ImplicitAuthEvent>();
   private readonly subjects = {
@@ -84,23 +115,27 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
   override readonly error$ = this.subjects.error.pipe(distinctUntilChanged());
   override readonly events = this.eventSubject.asObservable();
 
-  /**
-   * @param options.clock The time source for token expiry (provide the app's `IMPLICIT_AUTH_CLOCK`).
-   * @param options.audience The configured audience: the default of every audience option.
-   */
-  constructor(private readonly options: { readonly clock?: Clock; readonly audience?: string } = {}) {
+  private readonly skewMs: number;
+  /** Bumped by every sign-out: a renewal begun before one must not keep its result (as in the real service). */
+  private epoch = 0;
+
+  constructor(private readonly options: FakeImplicitAuthOptions = {}) {
     super();
+    this.skewMs = (options.clockSkewSeconds ?? defaultClockSkewSeconds()) * 1000;
   }
 
   // --- Controls ---------------------------------------------------------------------------------
 
-  /** Signs in as a user with these claims (defaults fill in `iss`, `sub`, `aud`, `iat`, `exp`). Ends loading. */
+  /**
+   * Signs in as a user with these claims. Defaults fill in `sub`, `iat`, `exp`, and `iss` and `aud` from the
+   * configured issuer and client id, as the real service only ever holds ID tokens issued to the app. Ends loading.
+   */
   signIn(claims: Partial<IdTokenClaims> = {}): void {
     const now = Math.floor(this.now() / 1000);
     const full: IdTokenClaims = {
-      iss: 'https://idp.example/',
+      iss: this.options.issuer ?? 'https://idp.example/',
       sub: 'user-1',
-      aud: 'test-client',
+      aud: this.options.clientId ?? 'test-client',
       iat: now,
       exp: now + 3600,
       ...claims,
@@ -113,6 +148,7 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
   /** Signs out (forgetting every token). Ends loading. */
   signOut(reason: SignOutReason = 'logout'): void {
     const wasSignedIn = this.isAuthenticated();
+    this.epoch++;
     this.tokens.clear();
     this.setState('signed-out', null);
     if (wasSignedIn) this.emit({ type: 'signed_out', reason });
@@ -124,11 +160,15 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
     this.state.update((state) => ({ ...state, status: 'loading' }));
   }
 
-  /** Keeps an access token for an audience, valid for `expiresInSeconds` (default 3600) from the clock's now. */
+  /**
+   * Keeps an access token for an audience, received now and expiring `expiresInSeconds` (default 3600) from the
+   * clock's now. Like the real service, it is handed out only while the library's lifetime rule allows.
+   */
   setAccessToken(token: string, options: FakeTokenOptions = {}): void {
     const audience = options.audience ?? this.options.audience;
-    const expiresAt = this.now() + (options.expiresInSeconds ?? 3600) * 1000;
-    this.tokens.set(audience ?? '', { token, audience, scopes: options.scopes ?? [], expiresAt });
+    const receivedAt = this.now();
+    const expiresAt = receivedAt + (options.expiresInSeconds ?? 3600) * 1000;
+    this.tokens.set(audience ?? '', { token, expiresAt, receivedAt, scopes: options.scopes ?? [] });
     this.emit({ type: 'token_received', audience, expiresAt });
   }
 
@@ -176,14 +216,19 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
   }
 
   override currentAccessToken(options: Pick<AccessTokenOptions, 'audience'> = {}): AccessTokenInfo | null {
-    const kept = this.tokens.get(options.audience ?? this.options.audience ?? '');
-    return kept && kept.expiresAt > this.now() ? kept : null;
+    const audience = options.audience ?? this.options.audience;
+    const kept = this.tokens.get(audience ?? '');
+    // The library's one lifetime rule, with the configured clock skew.
+    if (!kept || !isUsable(kept, this.now(), this.skewMs)) return null;
+    return { token: kept.token, audience, scopes: kept.scopes, expiresAt: kept.expiresAt };
   }
 
   override async getAccessToken(options: AccessTokenOptions = {}): Promise<string> {
     await this.ready;
     const kept = this.currentAccessToken(options)?.token;
     if (kept && kept !== options.replacing) return kept;
+    // As the real service: signed out, there is nothing to renew silently (and nothing to record as an error).
+    if (!this.isAuthenticated()) throw new ImplicitAuthError('not_authenticated', 'Not signed in');
     await this.renew(options);
     const renewed = this.currentAccessToken(options)?.token;
     if (!renewed || renewed === options.replacing) {
@@ -197,15 +242,25 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
     let run = this.renewals.get(audience ?? '');
     if (!run) {
       this.renewCount++;
+      const epoch = this.epoch;
       run = (async () => {
+        this.emit({ type: 'renewal_started', audience });
         const result = await this.renewal({ audience, scope: options.scope });
+        if (epoch !== this.epoch) throw signedOutMeanwhile();
         const token = typeof result === 'string' ? { token: result } : result;
         this.setAccessToken(token.token, { ...token, audience });
+        this.setError(null);
       })()
         .catch((error: unknown) => {
-          // Mirrors the real service: a failed renewal becomes the last error, then reaches every caller.
-          if (error instanceof ImplicitAuthError) this.setError(error);
-          throw error;
+          // Signed out meanwhile: that outcome stands; whatever the renewal said is neither kept nor reported.
+          if (epoch !== this.epoch) throw isImplicitAuthError(error, 'signed_out') ? error : signedOutMeanwhile(error);
+          // As the real service: a failed renewal, typed, becomes the last error and an event, then reaches every
+          // caller; when only the user can go on (`login_required`, …), the session ends, with no retry.
+          const typed = toImplicitAuthError(error);
+          this.setError(typed);
+          this.emit({ type: 'renewal_failed', error: typed });
+          if (isInteractionRequired(typed)) this.signOut('session_ended');
+          throw typed;
         })
         .finally(() => this.renewals.delete(audience ?? ''));
       this.renewals.set(audience ?? '', run);
@@ -224,4 +279,10 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
     this.release();
     this.ready = Promise.resolve();
   }
+}
+
+/** The library's default `clockSkewSeconds`, from the one place defaults are resolved. */
+function defaultClockSkewSeconds(): number {
+  return resolveConfig({ issuer: 'https://idp.example/', clientId: 'test-client' }, 'https://app.example')
+    .clockSkewSeconds;
 }

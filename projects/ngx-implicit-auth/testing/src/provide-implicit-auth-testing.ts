@@ -43,10 +43,9 @@ export function provideImplicitAuthTesting(
     {
       provide: FakeImplicitAuthService,
       useFactory: () => {
-        const fake = new FakeImplicitAuthService({
-          clock: inject(IMPLICIT_AUTH_CLOCK),
-          audience: inject(IMPLICIT_AUTH_CONFIG).audience,
-        });
+        const { issuer, clientId, audience, clockSkewSeconds } = inject(IMPLICIT_AUTH_CONFIG);
+        const clock = inject(IMPLICIT_AUTH_CLOCK);
+        const fake = new FakeImplicitAuthService({ clock, issuer, clientId, audience, clockSkewSeconds });
         if (options.signedIn) fake.signIn(options.signedIn === true ? {} : options.signedIn);
         return fake;
       },
