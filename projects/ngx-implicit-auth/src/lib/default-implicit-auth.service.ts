@@ -5,10 +5,16 @@ import { flowContext } from './flows/flow-context';
 import type { AccessTokenOptions, LoginOptions, LogoutOptions } from './implicit-auth.service';
 import { ImplicitAuthService } from './implicit-auth.service';
 import type { AuthFlows } from './on-demand';
-import { isAuthorizationResponse } from './protocol/authorization-response';
-import { ProviderClient } from './provider-client';
+import { isAuthorizationResponse } from './protocol/callback-detection';
+import { loadOnDemand } from './on-demand-loader';
 import { SessionKeeper } from './session/session-keeper';
-import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } from './tokens';
+import {
+  IMPLICIT_AUTH_CLOCK,
+  IMPLICIT_AUTH_CONFIG,
+  IMPLICIT_AUTH_FETCH,
+  IMPLICIT_AUTH_ON_DEMAND_LOADER,
+  IMPLICIT_AUTH_REDIRECT,
+} from './tokens';
 
 /**
  * The library's {@link ImplicitAuthService}: a facade. The session and its rules live in the `SessionKeeper`; sign-in,
@@ -19,14 +25,15 @@ import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_REDIRECT } fro
 export class DefaultImplicitAuthService extends ImplicitAuthService implements OnDestroy {
   readonly #config = inject(IMPLICIT_AUTH_CONFIG);
   readonly #redirect = inject(IMPLICIT_AUTH_REDIRECT);
-  readonly #client = inject(ProviderClient);
+  readonly #fetch = inject(IMPLICIT_AUTH_FETCH);
+  readonly #loader = inject(IMPLICIT_AUTH_ON_DEMAND_LOADER);
   readonly #router = inject(Router, { optional: true });
   readonly #window = inject(DOCUMENT).defaultView as Window;
   readonly #keeper = new SessionKeeper(this.#config, inject(IMPLICIT_AUTH_CLOCK), this.#window, () =>
     this.renew().catch(() => undefined),
   );
   readonly #state = this.#keeper.state;
-  readonly #context = flowContext(this.#keeper, this.#client, this.#redirect);
+  readonly #context = flowContext(this.#keeper, this.#redirect);
   #flows?: Promise<AuthFlows>;
   #readyPromise: Promise<void> = Promise.resolve();
 
@@ -133,8 +140,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
    * (as a refused response with `refused`) and retried next time; `false` records nothing.
    */
   #loadFlows(refused?: boolean): Promise<AuthFlows> {
-    const flows = (this.#flows ??= this.#client.onDemand().then(
-      ({ createAuthFlows }) => createAuthFlows(this.#context, () => this.login()),
+    const flows = (this.#flows ??= loadOnDemand(this.#loader, this.#config.networkTimeoutMs).then(
+      ({ createAuthFlows }) => createAuthFlows(this.#context, this.#fetch, () => this.login()),
       (error: unknown) => {
         this.#flows = undefined;
         throw error;

@@ -1,5 +1,5 @@
 /*
- * The code loaded at the first exchange with the provider (`ProviderClient.onDemand()`): the sign-in and renewal
+ * The code loaded at the first exchange with the provider (`loadOnDemand`): the provider client, the sign-in and renewal
  * flows, the one completion path with jose's signature check, discovery, the JWKS cache, UserInfo and the
  * authorize and logout URLs. What every page load needs (start-up, the session and its signals, the interceptor's
  * fast path, the guard) stays in the initial bundle; a visitor who never signs in never downloads this. Once loaded
@@ -7,19 +7,20 @@
  */
 import type { FlowContext } from './flows/flow-context';
 import { beginSignIn, finishSignIn, providerLogoutUrl } from './flows/interactive-sign-in';
+import { ProviderClient } from './flows/provider-client';
 import { createRenewalCoordinator } from './renewal/renewal-coordinator';
-
-export { validateAgainstProvider } from './flows/complete-authorization';
-export { buildAuthorizationUrl } from './protocol/authorization-request';
-export { fetchProviderMetadata } from './protocol/discovery';
-export { createJwksKeyResolver } from './protocol/jwks';
-export { buildLogoutUrl } from './protocol/logout';
 
 /**
  * The flows the service delegates to, bound to its context once the chunk has loaded. `signIn` is the service's
  * own `login()`, for the interactive fallback after blocked cookies (one redirect at a time, errors recorded).
  */
-export function createAuthFlows(ctx: FlowContext, signIn: () => Promise<void>) {
+export function createAuthFlows(
+  base: Omit<FlowContext, 'provider'>,
+  fetch: typeof globalThis.fetch,
+  signIn: () => Promise<void>,
+) {
+  // One provider client for the page: discovery and keys are fetched once, shared by sign-in and renewal.
+  const ctx: FlowContext = { ...base, provider: new ProviderClient(base.config, base.clock, fetch) };
   const flows = {
     signIn: (options: Parameters<typeof beginSignIn>[1], epoch: number) => beginSignIn(ctx, options, epoch),
     finishSignIn: async (encoded: string, epoch: number) => {

@@ -15,7 +15,6 @@ import { API_MATCHER } from './http/auth-interceptor';
 import { provideInterceptorCheck } from './http/interceptor-check';
 import type { ImplicitAuthFeature } from './features';
 import { ImplicitAuthService } from './implicit-auth.service';
-import { ProviderClient } from './provider-client';
 import { IMPLICIT_AUTH_CONFIG } from './tokens';
 
 /**
@@ -62,7 +61,6 @@ export function provideImplicitAuth(
       provide: IMPLICIT_AUTH_CONFIG,
       useFactory: () => resolveConfig(config, inject(DOCUMENT).location.origin),
     },
-    ProviderClient,
     DefaultImplicitAuthService,
     { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
     provideAppInitializer(() => {

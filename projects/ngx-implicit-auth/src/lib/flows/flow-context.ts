@@ -3,10 +3,10 @@ import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config'
 import type { SessionKeeper } from '../session/session-keeper';
 import type { ProviderPort } from './provider-port';
 
-/** The context of the service whose session `keeper` holds. */
-export function flowContext(keeper: SessionKeeper, provider: ProviderPort, redirect: (url: string) => void) {
+/** The context of the service whose session `keeper` holds (the provider client comes with the flows). */
+export function flowContext(keeper: SessionKeeper, redirect: (url: string) => void) {
   const { config, clock, window } = keeper;
-  return { config, clock, window, keeper, provider, redirect } satisfies FlowContext;
+  return { config, clock, window, keeper, redirect } satisfies Omit<FlowContext, 'provider'>;
 }
 
 /**

@@ -25,7 +25,7 @@ export interface ValidatedResponse {
   readonly claims: IdTokenClaims | null;
 }
 
-/** What the sign-in and renewal flows need of the provider (implemented by `ProviderClient`). */
+/** What the sign-in and renewal flows need of the provider (implemented by `ProviderClient`, in the chunk). */
 export interface ProviderPort {
   /** The provider's metadata, discovered once per page load (and again only after a failure). */
   metadata(): Promise<ProviderMetadata>;

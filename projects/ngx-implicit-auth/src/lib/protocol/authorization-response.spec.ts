@@ -1,12 +1,7 @@
 import { ImplicitAuthError } from '../errors';
 import { authErrorOf } from '../testing';
-import {
-  isAuthorizationResponse,
-  MAX_AUTHORIZATION_RESPONSE_LENGTH,
-  parseAuthorizationResponse,
-  providerError,
-  stateOfResponse,
-} from './authorization-response';
+import { parseAuthorizationResponse, providerError } from './authorization-response';
+import { isAuthorizationResponse, MAX_AUTHORIZATION_RESPONSE_LENGTH, stateOfResponse } from './callback-detection';
 
 const MB = 1024 * 1024;
 /** A response of exactly `length` characters: `prefix`, then an unknown parameter padding it out. */

@@ -1,5 +1,6 @@
 import type { IdTokenClaims } from '../claims';
 import { ImplicitAuthError } from '../errors';
+import { MAX_AUTHORIZATION_RESPONSE_LENGTH } from './callback-detection';
 
 /** The parameters of an authorization response (success or error), as sent. */
 export interface AuthorizationResponse {
@@ -26,13 +27,6 @@ export interface TokenSet {
   /** The response's `scope`, else the requested scope (RFC 6749 §4.2.2). */
   readonly scopes: readonly string[];
 }
-
-/**
- * The longest authorization response accepted, in characters: 64 KiB. Real ones carry two JWTs and a few short
- * parameters (a few KiB at most); anything longer is refused unread, so a crafted link cannot make start-up or a
- * renewal spend its time decoding megabytes.
- */
-export const MAX_AUTHORIZATION_RESPONSE_LENGTH = 64 * 1024;
 
 /** Response parameter names → fields. Anything else is ignored (RFC 6749 §4.2.2). */
 const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
@@ -81,29 +75,6 @@ export function parseAuthorizationResponse(encoded: string): AuthorizationRespon
     if (field) response[field] = value;
   }
   return response;
-}
-
-/**
- * Whether a fragment looks like an authorization response at all (has `state`, `error`, `access_token` or
- * `id_token`), to decide whether to handle a URL at start-up. Never throws. Reads at most
- * {@link MAX_AUTHORIZATION_RESPONSE_LENGTH} characters: an oversized response naming one of those early on is
- * still one (and {@link parseAuthorizationResponse} refuses it), and the rest of a long fragment is never read.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
- */
-export function isAuthorizationResponse(encoded: string): boolean {
-  const params = new URLSearchParams(encoded.slice(0, MAX_AUTHORIZATION_RESPONSE_LENGTH).replace(/^#/, ''));
-  return ['state', 'error', 'access_token', 'id_token'].some((name) => params.has(name));
-}
-
-/**
- * The one `state` of an encoded response (`#…` or `?…`), to find its transaction before validating it; none,
- * several (a smuggling attempt) or an oversized response give `undefined`. Never throws.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2
- */
-export function stateOfResponse(encoded: string): string | undefined {
-  if (encoded.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) return undefined;
-  const states = new URLSearchParams(encoded.replace(/^[#?]/, '')).getAll('state');
-  return states.length === 1 ? states[0] : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ImplicitAuthError } from '../errors';
-import { MAX_AUTHORIZATION_RESPONSE_LENGTH, stateOfResponse } from '../protocol/authorization-response';
+import { MAX_AUTHORIZATION_RESPONSE_LENGTH, stateOfResponse } from '../protocol/callback-detection';
 import { SILENT_CALLBACK_MESSAGE_TYPE } from './silent-callback-message';
 
 export interface SilentRequestOptions {

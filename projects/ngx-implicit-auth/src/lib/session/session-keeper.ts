@@ -2,7 +2,7 @@ import { sameUser } from '../claims';
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { ImplicitAuthError } from '../errors';
-import { isAuthorizationResponse, stateOfResponse } from '../protocol/authorization-response';
+import { isAuthorizationResponse, stateOfResponse } from '../protocol/callback-detection';
 import { sameOriginHref } from '../protocol/return-url';
 import type { SignOutReason } from '../events';
 import type { ValidatedResponse } from '../flows/provider-port';
