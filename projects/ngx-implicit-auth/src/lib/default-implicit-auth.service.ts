@@ -8,13 +8,8 @@ import type { AuthFlows } from './on-demand';
 import { isAuthorizationResponse } from './protocol/callback-detection';
 import { loadOnDemand } from './on-demand-loader';
 import { SessionKeeper } from './session/session-keeper';
-import {
-  IMPLICIT_AUTH_CLOCK,
-  IMPLICIT_AUTH_CONFIG,
-  IMPLICIT_AUTH_FETCH,
-  IMPLICIT_AUTH_ON_DEMAND_LOADER,
-  IMPLICIT_AUTH_REDIRECT,
-} from './tokens';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
+import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
  * The library's {@link ImplicitAuthService}: a facade. The session and its rules live in the `SessionKeeper`; sign-in,
