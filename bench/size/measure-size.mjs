@@ -19,8 +19,12 @@ import { UNMAPPED, bytesBySource } from './attribute-bytes.mjs';
 
 const brotli = promisify(brotliCompress);
 
-/** The brief's budget, in bytes (kB = 1000 bytes, as the Angular CLI counts). */
-export const SIZE_BUDGET_BYTES = 9_000;
+/**
+ * The brief's budgets, in bytes (kB = 1000 bytes, as the Angular CLI counts): the whole library, lazy chunks
+ * included, and the initial JavaScript on its own.
+ */
+export const SIZE_BUDGET_BYTES = 12_000;
+export const INITIAL_BUDGET_BYTES = 8_000;
 
 /**
  * What the peer libraries are reported to add (brotli, initial JS). Quoted for context only: they are not built
@@ -107,9 +111,14 @@ export async function measureSize({ log }) {
     .sort((a, b) => b.raw - a.raw);
 
   return {
-    status: verdict(total.deltaBrotli, SIZE_BUDGET_BYTES) === 'PASS' ? 'pass' : 'fail',
+    status:
+      verdict(total.deltaBrotli, SIZE_BUDGET_BYTES) === 'PASS' &&
+      verdict(initial.deltaBrotli, INITIAL_BUDGET_BYTES) === 'PASS'
+        ? 'pass'
+        : 'fail',
     unit: 'bytes (brotli quality 11)',
     budget: SIZE_BUDGET_BYTES,
+    initialBudget: INITIAL_BUDGET_BYTES,
     initial,
     total,
     // Whether jose's signature check is part of the initial JS, or loaded on first use.
