@@ -224,7 +224,13 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
     it('refuses a wrong nonce, stores nothing and strips the fragment', async () => {
       const request = await startLogin(await loadPage());
       const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: 'other-nonce' });
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
       const auth = await arriveWith(fragment);
+      // Never silent: one dev-mode line says what was refused and what to check.
+      expect(
+        warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('nonce_mismatch')),
+      ).toHaveLength(1);
+      warn.mockRestore();
       expect(auth.error()?.code).toBe('nonce_mismatch');
       expect(auth.currentAccessToken()).toBeNull();
       expect(auth.claims()).toBeNull();

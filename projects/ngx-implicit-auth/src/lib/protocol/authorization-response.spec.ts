@@ -114,4 +114,11 @@ describe('providerError', () => {
     expect(error).toBeInstanceOf(ImplicitAuthError);
     expect(error).toMatchObject({ code: 'provider_error', error: 'access_denied', errorDescription: 'User said no' });
   });
+
+  it("puts the provider's description in the message, where a developer reads it first", () => {
+    expect(providerError({ state: 's', error: 'invalid_target', errorDescription: 'unknown API' }).message).toBe(
+      'provider error: invalid_target: unknown API',
+    );
+    expect(providerError({ state: 's', error: 'access_denied' }).message).toBe('provider error: access_denied');
+  });
 });

@@ -92,7 +92,9 @@ export function providerError(
   if (issuer !== undefined && (response.iss !== undefined ? response.iss !== issuer : issRequired)) {
     return new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
   }
-  return new ImplicitAuthError('provider_error', `provider error: ${response.error}`, {
+  // The provider's own words go into the message too: they are what tells a developer what to fix.
+  const description = response.errorDescription ? `: ${response.errorDescription}` : '';
+  return new ImplicitAuthError('provider_error', `provider error: ${response.error}${description}`, {
     error: response.error,
     errorDescription: response.errorDescription,
   });

@@ -149,8 +149,16 @@ describe('authGuard', () => {
       expect(auth.loginCalls).toEqual([]);
     });
 
-    it('refuses the navigation after an error when no error route is configured', async () => {
+    it('lands on the app root after a refused or cancelled sign-in when no error route is configured', async () => {
       setup(false);
+      auth.setError(new ImplicitAuthError('provider_error', 'denied', { error: 'access_denied' }));
+      expect(await router.navigateByUrl('/profile?tab=1')).toBe(true);
+      expect(router.url).toBe('/');
+      expect(auth.loginCalls).toEqual([]);
+    });
+
+    it('refuses, rather than loops, when the refused page is the error route itself', async () => {
+      setup(false, withGuardOptions({ errorRoute: '/profile' }));
       auth.setError(new ImplicitAuthError('provider_error', 'denied', { error: 'access_denied' }));
       expect(await router.navigateByUrl('/profile')).toBe(false);
       expect(auth.loginCalls).toEqual([]);

@@ -100,6 +100,16 @@ async function meets(ctx: GuardContext, needs: AuthRouteRequirements | undefined
   return !!info && scopes.every((scope) => info.scopes.includes(scope));
 }
 
+/**
+ * Where a refused, cancelled or failed sign-in lands: `errorRoute`, by default the app's root, where `auth.error()`
+ * says what happened — a page the app renders, never a refused navigation that leaves a blank screen. Only when
+ * that very page is the one refused does the navigation stay refused (no redirect loop).
+ */
+function errorLanding({ router, options }: GuardContext, returnUrl: string): UrlTree | false {
+  const route = options.errorRoute ?? '/';
+  return returnUrl.split(/[?#]/)[0] === route.split(/[?#]/)[0] ? false : router.parseUrl(route);
+}
+
 /** Whether an error from the last attempt must stop the guard from starting another sign-in by itself. */
 function blocksSignIn(error: ImplicitAuthError | null): boolean {
   return !!error && !SILENT_FAILURES.includes(error.code) && !isInteractionRequired(error);
@@ -122,7 +132,7 @@ async function check(ctx: GuardContext, data: Data | undefined, returnUrl: strin
   // A refused callback, `access_denied`, …: signing in again by itself would cycle through the provider.
   if (blocksSignIn(auth.error())) {
     attempt(ctx);
-    return to(options.errorRoute);
+    return errorLanding(ctx, returnUrl);
   }
   if (options.signInRoute) {
     const tree = router.parseUrl(options.signInRoute);
@@ -148,7 +158,7 @@ async function check(ctx: GuardContext, data: Data | undefined, returnUrl: strin
   } catch {
     // The sign-in could not start (provider unreachable, unsafe URL); the service holds the error to show.
     attempt(ctx);
-    return to(options.errorRoute);
+    return errorLanding(ctx, returnUrl);
   }
   return false;
 }

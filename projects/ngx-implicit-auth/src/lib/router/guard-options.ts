@@ -13,8 +13,9 @@ export interface ImplicitAuthGuardOptions {
   /** Where a signed-in user lacking a route's scopes or claims goes. Default: the navigation is refused. */
   readonly forbiddenRoute?: string;
   /**
-   * Where the user goes when the last sign-in failed (`auth.error()`), instead of being sent to sign in again,
-   * which could loop. Default: the navigation is refused.
+   * Where the user goes when the last sign-in failed or was cancelled (`auth.error()`), instead of being sent to sign
+   * in again, which could loop. Default `'/'`: the app's root, which shows `error()`. (When the refused page is that
+   * route itself, the navigation is refused instead.)
    */
   readonly errorRoute?: string;
 }

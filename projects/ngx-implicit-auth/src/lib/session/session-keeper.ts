@@ -1,6 +1,7 @@
 import { sameUser } from '../claims';
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
+import { reportInDevMode } from '../dev-hints';
 import { ImplicitAuthError } from '../errors';
 import { isAuthorizationResponse, stateOfResponse } from '../protocol/callback-detection';
 import { sameOriginHref } from '../protocol/return-url';
@@ -224,7 +225,10 @@ export class SessionKeeper {
   fail(error: unknown, refusedResponse = false): ImplicitAuthError {
     const typed = toImplicitAuthError(error);
     // A result dropped because the user signed out is the user's choice, not an error to show.
-    if (typed.code !== 'signed_out') this.state.setError(typed, refusedResponse);
+    if (typed.code !== 'signed_out') {
+      this.state.setError(typed, refusedResponse);
+      reportInDevMode(typed);
+    }
     return typed;
   }
 

@@ -1,0 +1,28 @@
+import { reportInDevMode } from './dev-hints';
+import { ImplicitAuthError } from './errors';
+
+describe('reportInDevMode', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("logs one line with the code, the provider's error and description, and what to check", () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = new ImplicitAuthError('provider_error', 'provider error: invalid_target: unknown audience', {
+      error: 'invalid_target',
+      errorDescription: 'unknown audience',
+    });
+    reportInDevMode(error);
+    expect(warn).toHaveBeenCalledTimes(1);
+    const line = String(warn.mock.calls[0][0]);
+    expect(line).toContain('provider_error');
+    expect(line).toContain('invalid_target — unknown audience');
+    expect(line).toContain("Check the provider's error_description");
+  });
+
+  it('says what to check for a library code too, without a provider part', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    reportInDevMode(new ImplicitAuthError('invalid_audience', 'ID token: wrong aud'));
+    expect(String(warn.mock.calls[0][0])).toBe(
+      'ngx-implicit-auth: invalid_audience: ID token: wrong aud. Check clientId (and trustedAudiences if the ID token names other audiences).',
+    );
+  });
+});
