@@ -20,6 +20,8 @@ const WHAT_TO_CHECK: Partial<Record<ImplicitAuthErrorCode, string>> = {
   invalid_iat: "the device's clock, or clockSkewSeconds.",
   nonce_mismatch: 'that the callback answers this tab’s own sign-in (not a replayed one).',
   timeout: 'that silentRenew.redirectUri serves silent-callback.html, and is registered at the provider.',
+  silent_callback_missing:
+    "that silentRenew.redirectUri serves ngx-implicit-auth's silent-callback.html: add it to the build's assets (README, quick start step 3).",
   third_party_cookies_blocked:
     'the browser blocks the provider’s cookie in the iframe: see "third-party cookies" in the README.',
   storage_failed: 'that sessionStorage is available and not full.',

@@ -43,6 +43,8 @@ export type ImplicitAuthErrorCode =
   | 'not_authenticated'
   // Silent renewal
   | 'timeout'
+  /** The silent renewal's redirect landed on a page of the app that is not `silent-callback.html`. */
+  | 'silent_callback_missing'
   /** `renew()` or an expired token's renewal was asked for while `silentRenew` is `false`. */
   | 'renewal_disabled'
   | 'third_party_cookies_blocked'

@@ -165,6 +165,55 @@ describe('requestInHiddenIframe', () => {
     removed.mockRestore();
   });
 
+  describe('a page of the app that is not silent-callback.html', () => {
+    /** The frame finishes loading `href`, as a browser reports it to the app (same origin: readable). */
+    function frameLoads(href: string) {
+      const frame = current!;
+      Object.defineProperty(frame, 'contentWindow', { configurable: true, value: { location: { href } } });
+      frame.dispatchEvent(new Event('load'));
+    }
+
+    it('is reported at once as silent_callback_missing, not after the timeout, and the iframe is removed', async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ timeoutMs: 10_000 });
+      frameLoads(`${APP_ORIGIN}/silent-callback.html#access_token=at&state=s1`);
+      jest.advanceTimersByTime(1_000);
+      const { error } = (await settled) as { error: ImplicitAuthError };
+      expect(error.code).toBe('silent_callback_missing');
+      expect(error.message).toContain(`${APP_ORIGIN}/silent-callback.html`);
+      expect(error.message).not.toContain('access_token');
+      expect(frames()).toHaveLength(0);
+    });
+
+    it("ignores the provider's own pages and a page answered in time", async () => {
+      jest.useFakeTimers();
+      const { outcome } = start({ timeoutMs: 10_000 });
+      const frame = current!;
+      // Cross-origin: reading the frame's location throws, as a browser does for the provider's login page.
+      Object.defineProperty(frame, 'contentWindow', {
+        configurable: true,
+        get: () => ({
+          get location(): never {
+            throw new DOMException('Blocked a frame', 'SecurityError');
+          },
+        }),
+      });
+      frame.dispatchEvent(new Event('load'));
+      jest.advanceTimersByTime(1_000);
+      Object.defineProperty(frame, 'contentWindow', { configurable: true, value: window });
+      post(fromCallback(OK_RESPONSE), { source: window });
+      await expect(outcome).resolves.toBe(OK_RESPONSE);
+    });
+
+    it('is not looked for in web_message mode (the provider answers from its own origin)', async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN, timeoutMs: 2_000 });
+      frameLoads(`${APP_ORIGIN}/anything.html`);
+      jest.advanceTimersByTime(2_000);
+      expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+    });
+  });
+
   it('removes the timer once answered (no late timeout)', async () => {
     jest.useFakeTimers();
     const { outcome } = start({ timeoutMs: 5_000 });

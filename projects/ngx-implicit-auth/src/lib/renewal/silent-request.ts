@@ -27,6 +27,9 @@ export interface SilentRequestOptions {
  */
 const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
 
+/** How long after a page of the app's origin loaded in the frame its answer may still arrive. */
+const SILENT_CALLBACK_GRACE_MS = 300;
+
 /**
  * Runs one `prompt=none` authorization request in a hidden iframe and resolves with the encoded response,
  * always as a fragment (`#access_token=…&state=…`, `#error=login_required&state=…`, also when the provider put
@@ -37,7 +40,12 @@ const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
  * expected shape and carries exactly the expected `state`. Anything else is dropped without being parsed
  * further, and the wait goes on. The iframe and listener are removed however it ends.
  *
- * @throws {ImplicitAuthError} `timeout` when no answer came in time; `invalid_response`
+ * In fragment mode the provider sends the frame back to the app's origin, where `silent-callback.html` posts its
+ * answer as it loads. A frame that finishes loading a page of the app's origin without having answered did not
+ * load that page (a missing `silent-callback.html` served as the app itself, a wrong `redirectUri`): that is
+ * reported at once as `silent_callback_missing`, not after the timeout.
+ *
+ * @throws {ImplicitAuthError} `timeout` when no answer came in time; `silent_callback_missing`; `invalid_response`
  *   when the iframe's answer is longer than `MAX_AUTHORIZATION_RESPONSE_LENGTH`;
  *   `invalid_config` when `web_message` mode lacks a usable `providerOrigin`.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (prompt=none, §3.1.2.1)
@@ -70,6 +78,8 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
 
     const finish = (removeLater = false) => {
       win.clearTimeout(timer);
+      win.clearTimeout(grace);
+      iframe.removeEventListener('load', onLoad);
       win.removeEventListener('message', onMessage);
       // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it in a later task so
       // it overlaps the signature check instead of delaying it. Nothing listens to the frame any more meanwhile.
@@ -97,12 +107,35 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       finish(true);
       resolve(`#${response.slice(1)}`);
     };
+    let grace: number | undefined;
+    const onLoad = () => {
+      let href: string | undefined;
+      try {
+        href = iframe.contentWindow?.location.href;
+      } catch {
+        // Cross-origin: the provider's own page (a login form, an error page); its answer comes by redirect.
+        return;
+      }
+      if (mode !== 'fragment' || !href?.startsWith(`${origin}/`)) return;
+      // The callback page's message is already queued when its load event fires; a short grace covers the order
+      // in which a browser delivers the two.
+      grace = win.setTimeout(() => {
+        finish();
+        reject(
+          new ImplicitAuthError(
+            'silent_callback_missing',
+            `The silent renewal page ${href?.split(/[?#]/)[0]} did not answer: it is not silent-callback.html`,
+          ),
+        );
+      }, SILENT_CALLBACK_GRACE_MS);
+    };
     const timer = win.setTimeout(() => {
       finish();
       reject(new ImplicitAuthError('timeout', `No answer to silent renewal within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
 
     win.addEventListener('message', onMessage);
+    iframe.addEventListener('load', onLoad);
     iframe.src = url;
     (doc.body ?? doc.documentElement).appendChild(iframe);
   });
