@@ -1,7 +1,8 @@
 /*
  * Public API of ngx-implicit-auth. Named exports only; everything not listed here is internal.
  */
-export type { IdTokenClaims } from './lib/claims';
+export type { AddressClaim, IdTokenClaims } from './lib/claims';
+export { readClaim } from './lib/claims';
 export type { Clock } from './lib/clock';
 export type {
   ApiConfig,

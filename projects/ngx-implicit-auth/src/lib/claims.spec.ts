@@ -1,0 +1,36 @@
+import { type IdTokenClaims, readClaim, sameUser, userFingerprint } from './claims';
+
+const base: IdTokenClaims = { iss: 'https://idp.example', sub: 'ada', aud: 'spa', exp: 2, iat: 1 };
+
+describe('claims', () => {
+  it('declares the standard claims, so they read with a dot under noPropertyAccessFromIndexSignature', () => {
+    const claims: IdTokenClaims = { ...base, given_name: 'Ada', email_verified: true, address: { country: 'UK' } };
+    // These lines are the test: the spec tsconfig has noPropertyAccessFromIndexSignature, so an undeclared
+    // claim here would not compile.
+    const shown: [string | undefined, boolean | undefined, string | undefined] = [
+      claims.given_name,
+      claims.email_verified,
+      claims.address?.country,
+    ];
+    expect(shown).toEqual(['Ada', true, 'UK']);
+  });
+
+  it('reads a custom claim typed by a guard, and undefined when its shape differs', () => {
+    const isStrings = (value: unknown): value is string[] =>
+      Array.isArray(value) && value.every((item) => typeof item === 'string');
+    const claims: IdTokenClaims = { ...base, 'https://example.com/roles': ['admin'], 'https://example.com/n': 3 };
+    const roles: string[] | undefined = readClaim(claims, 'https://example.com/roles', isStrings);
+    expect(roles).toEqual(['admin']);
+    expect(readClaim(claims, 'https://example.com/n', isStrings)).toBeUndefined();
+    expect(readClaim(null, 'https://example.com/roles', isStrings)).toBeUndefined();
+  });
+
+  it('tells users apart by issuer and subject, also by fingerprint', () => {
+    const other = { ...base, sub: 'grace' };
+    expect(sameUser(base, { ...base, name: 'x' })).toBe(true);
+    expect(sameUser(base, other)).toBe(false);
+    expect(sameUser(base, { ...base, iss: 'https://other.example' })).toBe(false);
+    expect(userFingerprint(base)).toBe(userFingerprint({ ...base, name: 'x' }));
+    expect(userFingerprint(base)).not.toBe(userFingerprint(other));
+  });
+});
