@@ -232,7 +232,7 @@ describe('the test OP fixture', () => {
   });
 
   for (const [endpoint, path] of Object.entries(FAULTY_ENDPOINTS)) {
-    test(`endpoint faults on ${endpoint}: hang, HTTP 500, garbage, each with CORS, then repaired`, async () => {
+    test(`endpoint faults on ${endpoint}: hang, HTTP 500, garbage, each with CORS, refuse, then repaired`, async () => {
       const url = `${op.issuer}${path}`;
       const init = { headers: { Origin: 'http://localhost:4200' } };
       try {
@@ -253,17 +253,26 @@ describe('the test OP fixture', () => {
         assert.equal(garbage.status, 200);
         assert.equal(garbage.headers.get('access-control-allow-origin'), '*');
         await assert.rejects(garbage.json(), SyntaxError);
+
+        // No answer at all: the connection closes, which fetch reports as a network failure.
+        op.setEndpointFault(endpoint, 'refuse');
+        await assert.rejects(fetch(url, { ...init, signal: AbortSignal.timeout(5000) }), (error) => {
+          assert.equal(error.name, 'TypeError');
+          return true;
+        });
       } finally {
         op.setEndpointFault(endpoint, null);
       }
-      // Repaired: discovery and the JWKS answer again (UserInfo answers 401 without a token, as before).
-      assert.equal((await fetch(url, init)).status, endpoint === 'userinfo' ? 401 : 200);
+      // Repaired: discovery and the JWKS answer again (UserInfo answers 401 without a token, and authorize 400
+      // without a redirect_uri, as before).
+      const repaired = { userinfo: 401, authorize: 400 }[endpoint] ?? 200;
+      assert.equal((await fetch(url, init)).status, repaired);
     });
   }
 
   test('knows every endpoint fault it documents and refuses unknown ones', () => {
-    assert.deepEqual(ENDPOINT_FAULTS, ['hang', 'http_500', 'garbage']);
-    assert.throws(() => op.setEndpointFault('authorize', 'hang'), /Unknown test OP endpoint/);
+    assert.deepEqual(ENDPOINT_FAULTS, ['hang', 'http_500', 'garbage', 'refuse']);
+    assert.throws(() => op.setEndpointFault('logout', 'hang'), /Unknown test OP endpoint/);
     assert.throws(() => op.setEndpointFault('jwks', 'slow'), /Unknown test OP fault/);
   });
 

@@ -28,20 +28,38 @@ const CONTENT_TYPES = {
 };
 
 /**
+ * What a broken asset does instead of being served (see `setAssetFault`). `hang`: the request is accepted and
+ * never answered (until `releaseHangingRequests()` or `close()`), as a stalled CDN or captive network does.
+ * `http_500`: a 500 with a text body. `refuse`: the connection is closed without any answer (a reset, what a
+ * crashed server or a dropped connection looks like to the browser).
+ */
+export const ASSET_FAULTS = Object.freeze(['hang', 'http_500', 'refuse']);
+
+/**
  * Starts the static server.
  * @param {object} [options]
  * @param {number} [options.port] Default 0 (ephemeral).
  * @param {string} [options.root] Default `dist/demo/browser`.
  * @param {object | string | null} [options.config] The initial `/auth.config.json`; see `setConfig`.
  * @returns {Promise<{ url: string, origin: string, setConfig(config: object | string | null): void,
- *   close(): Promise<void> }>} `setConfig`: an object is served as JSON, a string verbatim (to test malformed
- *   files), `null` as a 404 (an unreachable config). It applies to the next request.
+ *   requests: { path: string, time: number }[], setAssetFault(match: (path: string) => boolean, fault: string):
+ *   void, clearAssetFaults(): void, releaseHangingRequests(): void, close(): Promise<void> }>}
+ *   `setConfig`: an object is served as JSON, a string verbatim (to test malformed files), `null` as a 404 (an
+ *   unreachable config). It applies to the next request. `requests`: every request's path, oldest first (to
+ *   find, at run time, which chunk the app loaded on demand). `setAssetFault(match, fault)`: every following
+ *   request whose path `match` accepts gets `fault` (see {@link ASSET_FAULTS}) instead of the file;
+ *   `clearAssetFaults()` repairs them; `releaseHangingRequests()` serves the files the `hang` fault held.
  */
 export async function startDemoServer({ port = 0, root = DEMO_DIST, config = null } = {}) {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`No demo build at ${root}. Build it first: npm run build:demo`);
   }
   let currentConfig = config;
+  const requests = [];
+  /** `{ match, fault }`, the first matching one applies. */
+  let assetFaults = [];
+  /** Held requests (`hang`), each with the function that serves it normally. */
+  const hanging = new Map();
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error) => {
@@ -55,6 +73,25 @@ export async function startDemoServer({ port = 0, root = DEMO_DIST, config = nul
       return;
     }
     const { pathname } = new URL(req.url, `http://${HOST}`);
+    requests.push({ path: pathname, time: Date.now() });
+    const fault = assetFaults.find(({ match }) => match(pathname))?.fault;
+    if (fault === 'refuse') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'http_500') {
+      send(res, 500, 'text/plain; charset=utf-8', 'internal server error');
+      return;
+    }
+    if (fault === 'hang') {
+      hanging.set(res, () => serveFile(res, pathname));
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    await serveFile(res, pathname);
+  }
+
+  async function serveFile(res, pathname) {
     if (pathname === '/auth.config.json') {
       if (currentConfig === null) send(res, 404, 'text/plain; charset=utf-8', 'not found');
       else {
@@ -83,6 +120,21 @@ export async function startDemoServer({ port = 0, root = DEMO_DIST, config = nul
     origin,
     setConfig(next) {
       currentConfig = next;
+    },
+    requests,
+    setAssetFault(match, fault) {
+      if (!ASSET_FAULTS.includes(fault)) {
+        throw new Error(`Unknown demo server fault "${fault}"; known: ${ASSET_FAULTS.join(', ')}`);
+      }
+      assetFaults = [...assetFaults, { match, fault }];
+    },
+    clearAssetFaults() {
+      assetFaults = [];
+    },
+    releaseHangingRequests() {
+      const held = [...hanging.values()];
+      hanging.clear();
+      for (const serveHeld of held) serveHeld().catch(() => {});
     },
     close: () => closeServer(server),
   };

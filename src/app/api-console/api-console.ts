@@ -1,7 +1,17 @@
 import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, DOCUMENT, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { isImplicitAuthError } from 'ngx-implicit-auth';
+import { firstValueFrom } from 'rxjs';
+
+/**
+ * Test-only hook, used by the load e2e spec (`e2e/specs/load.e2e.mjs`): fires `count` concurrent `HttpClient` GETs
+ * of `url` through the app's interceptor and resolves with each one's status (0: not sent or no answer). Nothing
+ * in the demo's UI uses it.
+ */
+export interface DemoLoadHook {
+  ngxDemoConcurrentGets?: (url: string, count: number) => Promise<number[]>;
+}
 
 /**
  * Calls any URL with `HttpClient.get` and shows the status and body, so a person can see which calls carry
@@ -21,6 +31,22 @@ export class ApiConsole {
   protected authorization = '';
   protected readonly result = signal('');
   protected readonly pending = signal(false);
+
+  constructor() {
+    const window = inject(DOCUMENT).defaultView as (Window & DemoLoadHook) | null;
+    if (!window) return;
+    window.ngxDemoConcurrentGets = (url, count) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          firstValueFrom(this.http.get(url, { observe: 'response', responseType: 'text' })).then(
+            (response) => response.status,
+            // A failed call counts with its status; the spec reads what the API received for the rest.
+            (error: unknown) => (error instanceof HttpErrorResponse ? error.status : 0),
+          ),
+        ),
+      );
+    inject(DestroyRef).onDestroy(() => delete window.ngxDemoConcurrentGets);
+  }
 
   protected call(): void {
     this.result.set('');

@@ -18,3 +18,42 @@ export function loadOnDemand(
     throw new ImplicitAuthError('network_error', "Could not load the library's on-demand code", { cause: error });
   });
 }
+
+type OnDemandModule = typeof import('./on-demand');
+
+/**
+ * `load`, made to work again after a failed download without a reload. A browser keeps a module fetch that failed
+ * in the document's module map, so importing the same URL again fails at once, from memory, until the page reloads
+ * (seen in Chromium: a chunk that answered 500 once stays failed after the server recovers). After a failure
+ * whose error names the module's URL (Chromium and Firefox do), the next call imports that URL with a fresh query
+ * (`?ngx-implicit-auth-retry=N`), which the browser fetches anew; a static host serves the same file. Only a
+ * `.js`/`.mjs` URL on the page's own origin is imported that way (`pageUrl`); anything else is loaded as before.
+ * @see https://html.spec.whatwg.org/multipage/webappapis.html#fetch-a-single-module-script (the map keeps failures)
+ */
+export function reimportAfterFailure(
+  load: () => Promise<OnDemandModule>,
+  pageUrl: () => string,
+  importUrl: (url: string) => Promise<OnDemandModule> = (url) => import(/* @vite-ignore */ url),
+): () => Promise<OnDemandModule> {
+  let retryUrl: URL | undefined;
+  let attempts = 0;
+  return () =>
+    (retryUrl ? importUrl(retryUrl.href) : load()).catch((error: unknown) => {
+      // Why it failed is the caller's to report; here only the URL to try next time is taken from the message.
+      const named = parseUrl(/(\S+)\s*$/.exec(error instanceof Error ? error.message : '')?.[1]);
+      if (named && named.origin === parseUrl(pageUrl())?.origin && /\.m?js$/.test(named.pathname)) {
+        named.search = `ngx-implicit-auth-retry=${++attempts}`;
+        retryUrl = named;
+      }
+      throw error;
+    });
+}
+
+function parseUrl(value: string | undefined): URL | undefined {
+  try {
+    return new URL(value ?? '');
+  } catch {
+    // Not an absolute URL (a message without one): nothing to import instead.
+    return undefined;
+  }
+}

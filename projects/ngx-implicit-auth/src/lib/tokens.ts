@@ -2,6 +2,7 @@ import { DOCUMENT, inject, InjectionToken } from '@angular/core';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { ResolvedImplicitAuthConfig } from './config/implicit-auth-config';
+import { reimportAfterFailure } from './on-demand-loader';
 
 /** The resolved configuration (defaults filled in, every field checked). */
 export const IMPLICIT_AUTH_CONFIG = new InjectionToken<ResolvedImplicitAuthConfig>(tokenName('IMPLICIT_AUTH_CONFIG'));
@@ -19,11 +20,21 @@ export const IMPLICIT_AUTH_FETCH = new InjectionToken<typeof fetch>(tokenName('I
 });
 
 /**
- * Loads the library's on-demand module (a lazy chunk). Internal: tests provide a loader that fails or never answers.
+ * Loads the library's on-demand module (a lazy chunk), from a fresh URL after a failed download (see
+ * `reimportAfterFailure`). Internal: tests provide a loader that fails or never answers.
  */
 export const IMPLICIT_AUTH_ON_DEMAND_LOADER = new InjectionToken<() => Promise<typeof import('./on-demand')>>(
   tokenName('IMPLICIT_AUTH_ON_DEMAND_LOADER'),
-  { providedIn: 'root', factory: () => () => import('./on-demand') },
+  {
+    providedIn: 'root',
+    factory: () => {
+      const document = inject(DOCUMENT);
+      return reimportAfterFailure(
+        () => import('./on-demand'),
+        () => document.baseURI,
+      );
+    },
+  },
 );
 
 /**
