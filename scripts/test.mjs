@@ -2,8 +2,8 @@
  * `npm test`: every check of the workspace, in order, each one's output streamed as it runs, continuing
  * after a failure so one run shows everything that is wrong:
  *
- *   type-check · lint · unit tests (jest) · library build (with the ng add schematic) · package contents ·
- *   demo production build · e2e (Chromium) · e2e (Firefox)
+ *   type-check · lint · unit tests (jest) · library build (with the ng add schematic) · public API report ·
+ *   package contents · demo production build · e2e (Chromium) · e2e (Firefox)
  *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
@@ -56,9 +56,10 @@ const STEPS = [
   {
     name: 'library build',
     command: [process.execPath, join(ROOT, 'scripts', 'build-lib.mjs')],
-    // The package check reads dist/ngx-implicit-auth: after a failed build it must fail too.
+    // The API report and package checks read dist/ngx-implicit-auth: after a failed build they must fail too.
     before: () => rm(join(ROOT, 'dist', 'ngx-implicit-auth'), { recursive: true, force: true }),
   },
+  { name: 'public API report', command: [process.execPath, join(ROOT, 'scripts', 'api-report.mjs')] },
   { name: 'package contents', command: [process.execPath, join(ROOT, 'scripts', 'check-package.mjs')] },
   {
     name: 'demo production build',
