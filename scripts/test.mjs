@@ -5,6 +5,10 @@
  *   type-check · lint · unit tests (jest) · library build (with the ng add schematic) · public API report ·
  *   package contents · demo production build · e2e (Chromium) · e2e (Firefox)
  *
+ * `npm test -- --with-ng-add` (what CI runs) adds, after the package contents, `ng add` on fresh standalone and
+ * NgModule apps built with `ng build` (scripts/ng-add-check.mjs, `npm run check:ng-add`): about two minutes on
+ * 2 cores, most of it `npm install` of a fresh app, too slow for every local run.
+ *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
  * Needs nothing but `npm install` (no stdin, works with CI=true); the Firefox step installs Debian's firefox-esr
@@ -61,6 +65,9 @@ const STEPS = [
   },
   { name: 'public API report', command: [process.execPath, join(ROOT, 'scripts', 'api-report.mjs')] },
   { name: 'package contents', command: [process.execPath, join(ROOT, 'scripts', 'check-package.mjs')] },
+  ...(process.argv.includes('--with-ng-add')
+    ? [{ name: 'ng add on fresh apps', command: [process.execPath, join(ROOT, 'scripts', 'ng-add-check.mjs')] }]
+    : []),
   {
     name: 'demo production build',
     command: [process.execPath, NG_BIN, 'build', 'demo'],
