@@ -2,8 +2,12 @@
  * `npm test`: every check of the workspace, in order, each one's output streamed as it runs, continuing
  * after a failure so one run shows everything that is wrong:
  *
- *   type-check · lint · unit tests (jest) · library build · demo production build · e2e (Chromium) ·
- *   e2e (Firefox)
+ *   type-check · lint · unit tests (jest) · library build (with the ng add schematic) · public API report ·
+ *   package contents · demo production build · e2e (Chromium) · e2e (Firefox)
+ *
+ * `npm test -- --with-ng-add` (what CI runs) adds, after the package contents, `ng add` on fresh standalone and
+ * NgModule apps built with `ng build` (scripts/ng-add-check.mjs, `npm run check:ng-add`): about two minutes on
+ * 2 cores, most of it `npm install` of a fresh app, too slow for every local run.
  *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
@@ -53,7 +57,17 @@ const STEPS = [
       };
     },
   },
-  { name: 'library build', command: [process.execPath, NG_BIN, 'build', 'ngx-implicit-auth'] },
+  {
+    name: 'library build',
+    command: [process.execPath, join(ROOT, 'scripts', 'build-lib.mjs')],
+    // The API report and package checks read dist/ngx-implicit-auth: after a failed build they must fail too.
+    before: () => rm(join(ROOT, 'dist', 'ngx-implicit-auth'), { recursive: true, force: true }),
+  },
+  { name: 'public API report', command: [process.execPath, join(ROOT, 'scripts', 'api-report.mjs')] },
+  { name: 'package contents', command: [process.execPath, join(ROOT, 'scripts', 'check-package.mjs')] },
+  ...(process.argv.includes('--with-ng-add')
+    ? [{ name: 'ng add on fresh apps', command: [process.execPath, join(ROOT, 'scripts', 'ng-add-check.mjs')] }]
+    : []),
   {
     name: 'demo production build',
     command: [process.execPath, NG_BIN, 'build', 'demo'],
