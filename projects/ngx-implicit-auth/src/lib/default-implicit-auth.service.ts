@@ -35,6 +35,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override readonly status = this.#state.status;
   override readonly isAuthenticated = computed(() => this.status() === 'signed-in');
   override readonly claims = this.#state.claims;
+  override readonly idToken = computed(() => this.#keeper.session()?.idToken ?? null);
   override readonly error = this.#state.lastError.asReadonly();
   override readonly isAuthenticated$ = this.#state.observe(this.isAuthenticated);
   override readonly claims$ = this.#state.observe(this.claims);
@@ -88,11 +89,11 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
 
   override async logout(options: LogoutOptions = {}): Promise<void> {
     // Signed out here first, whatever happens next (the on-demand code may not even load).
-    const { idToken, returnTo } = this.#keeper.logOut(options.returnTo);
+    const { idToken, returnTo } = this.#keeper.logOut(options.returnTo, options.params);
     if (options.localOnly || this.#config.logout.style === 'local') return;
     // Then the provider's session too, where it offers a way (a failure there leaves this sign-out standing).
     const flows = await this.#loadFlows(false).catch(() => null);
-    const url = await flows?.logoutUrl(idToken, returnTo).catch(() => null);
+    const url = await flows?.logoutUrl(idToken, returnTo, options.params).catch(() => null);
     if (url) this.#redirect(url);
   }
 

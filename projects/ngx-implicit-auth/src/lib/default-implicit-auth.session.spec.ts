@@ -51,7 +51,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
       {
         audience: 'https://api.example',
         apis: [{ url: 'https://api.example/v1' }],
-        silentRenew: { timeoutMs: 200, automatic: false },
+        silentRenew: { timeoutMs: 5000, automatic: false },
         ...config,
       },
       redirects,
@@ -199,7 +199,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
     });
 
     it('logout() while a renewal that will find blocked cookies is out: no fallback sign-in starts', async () => {
-      const auth = await signedIn({ silentRenew: { timeoutMs: 200, automatic: false, onCookiesBlocked: 'redirect' } });
+      const auth = await signedIn({ silentRenew: { timeoutMs: 5000, automatic: false, onCookiesBlocked: 'redirect' } });
       const answer = gate();
       silent.answer = async (request) => (await answer.opened, `#error=login_required&state=${request.get('state')}`);
       const renewal = auth.renew();
@@ -315,7 +315,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
 
   describe('providers that need more', () => {
     it("silentRenew.idTokenHint 'session': a reload's restore sends the last ID token as id_token_hint", async () => {
-      const config = { silentRenew: { timeoutMs: 200, automatic: false, idTokenHint: 'session' as const } };
+      const config = { silentRenew: { timeoutMs: 5000, automatic: false, idTokenHint: 'session' as const } };
       const auth = await signedIn(config);
       await auth.renew();
       const idToken = silent.requests[0].get('id_token_hint');
@@ -364,6 +364,47 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
       expect(reloaded.status()).toBe('signed-out');
       expect(reloaded.error()).toBeNull();
       expect(localStorage.getItem(keys().hadSession)).toBeNull();
+    });
+
+    it('hands login({ appState }) back in the signed_in event, and keeps it out of the authorize request', async () => {
+      await (await loadPage()).login({ appState: { draft: 'half a message', step: 2 } });
+      const request = new URL(redirects.at(-1)!);
+      expect(request.href).not.toContain('half');
+      const fragment = await idp.authorizationResponse({
+        state: request.searchParams.get('state')!,
+        nonce: request.searchParams.get('nonce')!,
+      });
+      history.replaceState(null, '', '/' + fragment);
+      const events: ImplicitAuthEvent[] = [];
+      const auth = await loadPage({}, false);
+      auth.events.subscribe((event) => events.push(event));
+      await auth.whenReady();
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'signed_in', appState: { draft: 'half a message', step: 2 } }),
+      );
+    });
+
+    it('exposes the raw ID token while signed in, and null after sign-out', async () => {
+      const auth = await signedIn();
+      expect(auth.idToken()).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(JSON.parse(atob(auth.idToken()!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub).toBe(
+        auth.claims()?.sub,
+      );
+      await auth.logout({ localOnly: true });
+      expect(auth.idToken()).toBeNull();
+    });
+
+    it('adds logout({ params }) to the provider logout URL, and refuses to override its own parameters', async () => {
+      const auth = await signedIn();
+      await expect(
+        auth.logout({ params: { post_logout_redirect_uri: 'https://evil.example/' } }),
+      ).rejects.toMatchObject({ code: 'invalid_config' });
+      expect(auth.status()).toBe('signed-in'); // refused before anything was signed out
+      await auth.logout({ params: { federated: '', logout_hint: 'ada' } });
+      const url = new URL(redirects.at(-1)!);
+      expect(url.searchParams.get('federated')).toBe('');
+      expect(url.searchParams.get('logout_hint')).toBe('ada');
+      expect(url.searchParams.get('post_logout_redirect_uri')).toBe('http://localhost/');
     });
 
     it('logout sends a fresh state and takes exactly that state out of the address bar on return', async () => {

@@ -7,7 +7,13 @@ export type SignOutReason = 'logout' | 'other_tab' | 'session_ended' | 'user_swi
 /** What happened, in order, for apps that log, audit or react (`ImplicitAuthService.events`). */
 export type ImplicitAuthEvent =
   | { readonly type: 'login_started'; readonly returnUrl: string }
-  | { readonly type: 'signed_in'; readonly claims: IdTokenClaims | null; readonly returnUrl: string }
+  /** `appState`: what `login({ appState })` asked to have back, after an interactive sign-in. */
+  | {
+      readonly type: 'signed_in';
+      readonly claims: IdTokenClaims | null;
+      readonly returnUrl: string;
+      readonly appState?: unknown;
+    }
   | { readonly type: 'token_received'; readonly audience: string | undefined; readonly expiresAt: number }
   | { readonly type: 'validation_failed'; readonly error: ImplicitAuthError }
   | { readonly type: 'renewal_started'; readonly audience: string | undefined }

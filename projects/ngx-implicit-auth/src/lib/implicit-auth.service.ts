@@ -23,6 +23,11 @@ export interface LoginOptions {
   readonly scope?: string;
   /** Extra authorize parameters for this request only (e.g. `{ login_hint: 'ada@example.com' }`). */
   readonly authorizeParams?: Readonly<Record<string, string>>;
+  /**
+   * Anything JSON-serialisable to have back after the callback, in the `signed_in` event's `appState` (e.g. the
+   * form the user was filling in). Kept in sessionStorage with the pending sign-in, never sent to the provider.
+   */
+  readonly appState?: unknown;
 }
 
 export interface LogoutOptions {
@@ -30,6 +35,11 @@ export interface LogoutOptions {
   readonly returnTo?: string;
   /** Whether to forget the tokens in this app only, without visiting the provider. */
   readonly localOnly?: boolean;
+  /**
+   * Extra parameters for the provider's logout URL (e.g. Auth0's `{ federated: '' }`, `logout_hint`). The library's
+   * own (`id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`, `returnTo`) cannot be overridden.
+   */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export interface AccessTokenOptions {
@@ -66,6 +76,11 @@ export abstract class ImplicitAuthService {
   abstract readonly status: Signal<AuthStatus>;
   /** Claims of the current ID token (plus UserInfo when enabled), or `null`. */
   abstract readonly claims: Signal<IdTokenClaims | null>;
+  /**
+   * The current ID token as received (a compact JWT), e.g. to send to a backend that verifies it; `null` when
+   * signed out or with `responseType: 'token'`. It proves who the user is to this app: never send it elsewhere.
+   */
+  abstract readonly idToken: Signal<string | null>;
   /** The last error, or `null`; cleared by the next successful sign-in. */
   abstract readonly error: Signal<ImplicitAuthError | null>;
   abstract readonly isAuthenticated$: Observable<boolean>;

@@ -28,7 +28,8 @@ export function createAuthFlows(
       renewal.signedInInteractively();
       return returnUrl;
     },
-    logoutUrl: (idToken: string | undefined, returnTo: string) => providerLogoutUrl(ctx, idToken, returnTo),
+    logoutUrl: (idToken: string | undefined, returnTo: string, params?: Readonly<Record<string, string>>) =>
+      providerLogoutUrl(ctx, idToken, returnTo, params),
     restore: (epoch: number) => renewal.restore(epoch),
     renew: (audience: string | undefined, scope: string | undefined, epoch: number) =>
       renewal.renew(audience, scope, epoch),

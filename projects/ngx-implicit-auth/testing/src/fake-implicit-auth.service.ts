@@ -109,6 +109,8 @@ export class FakeImplicitAuthService extends ImplicitAuthService {
   override readonly status = computed(() => this.state().status);
   override readonly isAuthenticated = computed(() => this.state().status === 'signed-in');
   override readonly claims = computed(() => this.state().claims);
+  /** A stand-in ID token while signed in (not a JWT: nothing in a test should verify it), else `null`. */
+  override readonly idToken = computed(() => (this.state().status === 'signed-in' ? 'fake-id-token' : null));
   override readonly error = this.lastError.asReadonly();
   override readonly isAuthenticated$ = this.subjects.auth.pipe(distinctUntilChanged());
   override readonly claims$ = this.subjects.claims.pipe(distinctUntilChanged());

@@ -34,6 +34,7 @@ export async function beginSignIn(ctx: FlowContext, options: LoginOptions, epoch
     startedAt: now,
     maxAgeSeconds: options.maxAge ?? config.maxAgeSeconds,
     expiresAt: now + config.transactionTtlSeconds * 1000,
+    appState: options.appState,
   };
   const url = await ctx.provider.authorizeUrl(transaction, {
     prompt: options.prompt,
@@ -64,7 +65,8 @@ export async function finishSignIn(ctx: FlowContext, encoded: string, epoch: num
     // `logout()` while the response was being checked: it is dropped, never stored.
     keeper.checkEpoch(epoch);
     keeper.accept(validated, request.audience, null, clock.now());
-    keeper.state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: request.returnUrl });
+    const { returnUrl, appState } = request;
+    keeper.state.emit({ type: 'signed_in', claims: validated.claims, returnUrl, appState });
     return request.returnUrl;
   } catch (error: unknown) {
     throw keeper.fail(error, true);
@@ -80,10 +82,11 @@ export async function providerLogoutUrl(
   ctx: FlowContext,
   idToken: string | undefined,
   returnTo: string,
+  params?: Readonly<Record<string, string>>,
 ): Promise<string | null> {
   const { keeper } = ctx;
   const state = generateRandomToken();
-  const url = await ctx.provider.logoutUrl(idToken, returnTo, state);
+  const url = await ctx.provider.logoutUrl(idToken, returnTo, state, params);
   if (url && ctx.config.logout.style === 'oidc') keeper.hints.set(keeper.keys.logoutState, state);
   return url;
 }

@@ -64,6 +64,7 @@ export class ProviderClient implements ProviderPort {
     idTokenHint: string | undefined,
     postLogoutRedirectUri: string,
     state?: string,
+    extraParams?: Readonly<Record<string, string>>,
   ): Promise<string | null> {
     const { logout, issuer, clientId } = this.config;
     if (logout.style === 'local') return null;
@@ -78,6 +79,7 @@ export class ProviderClient implements ProviderPort {
       idTokenHint,
       postLogoutRedirectUri,
       state,
+      extraParams,
     });
   }
 

@@ -35,7 +35,12 @@ export interface ProviderPort {
     redirectUri?: string,
   ): Promise<string>;
   /** Where to end the provider session (`null`: nowhere, or `logout.style: 'local'`). */
-  logoutUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string, state?: string): Promise<string | null>;
+  logoutUrl(
+    idTokenHint: string | undefined,
+    postLogoutRedirectUri: string,
+    state?: string,
+    params?: Readonly<Record<string, string>>,
+  ): Promise<string | null>;
   /** Full validation of a response whose `state` matched `expected`, then UserInfo when enabled. Stores nothing. */
   validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse>;
 }

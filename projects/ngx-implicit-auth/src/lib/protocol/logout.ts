@@ -1,5 +1,6 @@
 import { ImplicitAuthError } from '../errors';
 import { parseHttpsUrl } from './https-url';
+import { RESERVED_LOGOUT_PARAMETERS } from './reserved-parameters';
 
 export interface LogoutUrlOptions {
   /** `oidc`: RP-Initiated Logout at `end_session_endpoint`. `auth0`: Auth0's `{issuer}/v2/logout`. */
@@ -13,6 +14,8 @@ export interface LogoutUrlOptions {
   readonly postLogoutRedirectUri: string;
   /** Returned to `post_logout_redirect_uri` (`oidc` only). */
   readonly state?: string;
+  /** Further parameters (e.g. Auth0's `federated`); they never override the ones above. */
+  readonly extraParams?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -21,7 +24,8 @@ export interface LogoutUrlOptions {
  * - `oidc`: `end_session_endpoint?id_token_hint&client_id&post_logout_redirect_uri[&state]`.
  * - `auth0`: `{issuer}/v2/logout?client_id&returnTo`.
  *
- * @throws {ImplicitAuthError} `invalid_config` when the endpoint is missing or not https.
+ * @throws {ImplicitAuthError} `invalid_config` when the endpoint is missing or not https, or an extra parameter
+ *   names a reserved one.
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout (§2)
  * @see https://auth0.com/docs/api/authentication/logout/auth-0-logout
  */
@@ -42,6 +46,13 @@ export function buildLogoutUrl(options: LogoutUrlOptions): string {
         state: options.state,
       }
     : { client_id: options.clientId, returnTo: options.postLogoutRedirectUri };
+  for (const [name, value] of Object.entries(options.extraParams ?? {})) {
+    if (RESERVED_LOGOUT_PARAMETERS.includes(name)) {
+      throw new ImplicitAuthError('invalid_config', `logout: ${name} cannot be overridden`);
+    }
+    url.searchParams.set(name, value);
+  }
+  // Set after the extras so these always win.
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined) url.searchParams.set(name, value);
   }

@@ -29,3 +29,16 @@ export const RESERVED_AUTHORIZE_PARAMETERS: readonly string[] = [
   // slipped in as an extra would reach the provider while the response is checked against another value, or none.
   'max_age',
 ];
+
+/**
+ * Logout parameters the library sets itself (RP-Initiated Logout, and Auth0's `/v2/logout`): an extra parameter
+ * (`logout({ params })`) may never name one.
+ * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout (§2)
+ */
+export const RESERVED_LOGOUT_PARAMETERS: readonly string[] = [
+  'id_token_hint',
+  'client_id',
+  'post_logout_redirect_uri',
+  'state',
+  'returnTo',
+];

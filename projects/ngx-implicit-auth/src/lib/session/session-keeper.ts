@@ -4,6 +4,7 @@ import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config'
 import { reportInDevMode } from '../dev-hints';
 import { ImplicitAuthError } from '../errors';
 import { isAuthorizationResponse, stateOfResponse } from '../protocol/callback-detection';
+import { RESERVED_LOGOUT_PARAMETERS } from '../protocol/reserved-parameters';
 import { sameOriginHref } from '../protocol/return-url';
 import type { SignOutReason } from '../events';
 import type { ValidatedResponse } from '../flows/provider-port';
@@ -145,11 +146,17 @@ export class SessionKeeper {
    * `logout()`'s own part, done before anything else can fail: `returnTo` checked to be on the app's origin (the
    * provider's registered list is a second line, not the only one), then a sign-out in every tab. Returns the ID
    * token to send as `id_token_hint` and the checked `returnTo`.
-   * @throws {ImplicitAuthError} `invalid_return_url`, and nothing is signed out.
+   * @throws {ImplicitAuthError} `invalid_return_url`, or `invalid_config` for a reserved `params` name; nothing is
+   *   signed out then.
    * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11 (open redirection)
    */
-  logOut(returnTo: string | undefined): { readonly idToken?: string; readonly returnTo: string } {
+  logOut(
+    returnTo: string | undefined,
+    params: Readonly<Record<string, string>> = {},
+  ): { readonly idToken?: string; readonly returnTo: string } {
     const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
+    const reserved = Object.keys(params).find((name) => RESERVED_LOGOUT_PARAMETERS.includes(name));
+    if (reserved) throw this.fail(new ImplicitAuthError('invalid_config', `logout params: ${reserved} is reserved`));
     const checked =
       returnTo === undefined
         ? this.config.logout.postLogoutRedirectUri

@@ -4,6 +4,8 @@ import type { Expectation } from '../flows/provider-port';
 /** A sign-in that left for the provider and has not come back yet: what it asked for, and where to return. */
 export interface PendingTransaction extends Expectation {
   readonly returnUrl: string;
+  /** `login({ appState })`, handed back after the callback. */
+  readonly appState?: unknown;
   /** Milliseconds since the epoch after which the callback is refused. */
   readonly expiresAt: number;
 }
