@@ -5,6 +5,7 @@ export type { IdTokenClaims } from './lib/claims';
 export type { Clock } from './lib/clock';
 export type {
   ApiConfig,
+  ClockMode,
   IdTokenSigningAlgorithm,
   ImplicitAuthConfig,
   ImplicitAuthEndpoints,

@@ -5,6 +5,7 @@ import type { AuthorizationResponse } from './protocol/authorization-response';
 import { withDeadline } from './protocol/deadline';
 import type { ProviderMetadata } from './protocol/discovery';
 import type { KeyResolver } from './protocol/jwks';
+import type { ProviderClock } from './protocol/provider-clock';
 import type { Expectation, ProviderPort, ValidatedResponse } from './flows/provider-port';
 import {
   IMPLICIT_AUTH_CLOCK,
@@ -113,7 +114,11 @@ export class ProviderClient implements ProviderPort {
    * Full validation of a response whose `state` already matched `expected`, then UserInfo when enabled
    * (OIDC Core §5.3.2: its `sub` must equal the ID token's). Stores nothing.
    */
-  async validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse> {
+  async validate(
+    response: AuthorizationResponse,
+    expected: Expectation,
+    providerClock: ProviderClock,
+  ): Promise<ValidatedResponse> {
     const [metadata, onDemand] = await Promise.all([this.metadata(), this.onDemand()]);
     // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
     const getKey = (this.#keyResolver ??= metadata.jwks_uri
@@ -123,7 +128,7 @@ export class ProviderClient implements ProviderPort {
           timeoutMs: this.#config.networkTimeoutMs,
         })
       : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
-    const context = { config: this.#config, metadata, clock: this.#clock, fetch: this.#fetch, getKey };
+    const context = { config: this.#config, metadata, clock: this.#clock, fetch: this.#fetch, getKey, providerClock };
     return onDemand.validateAgainstProvider(response, expected, context);
   }
 
