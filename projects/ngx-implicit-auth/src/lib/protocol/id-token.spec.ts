@@ -229,6 +229,53 @@ describe('validateIdToken', () => {
       await expect(validateIdToken(await early(now - 3000), options())).resolves.toBeTruthy();
     });
 
+    describe("clocks (rules 9–10 with what is known of the provider's clock)", () => {
+      const requestedAt = () => idp.clock.now() - 2000;
+      /** A token minted `providerAhead` seconds ahead of the device clock, living an hour. */
+      const minted = (providerAhead: number, extra: Record<string, unknown> = {}) => {
+        const iat = idp.clock.nowSeconds() + providerAhead;
+        return idp.signIdToken({ nonce, iat, exp: iat + 3600, ...extra });
+      };
+
+      it('refuses a replayed token (another nonce) as such, however stale and expired', async () => {
+        const token = minted(-3 * 3600, { nonce: 'an-earlier-request' });
+        expect(await codeOf(token, { requestedAt: requestedAt() })).toBe('nonce_mismatch');
+      });
+
+      it('keeps token_expired for a token expired on its own clock, whatever the clocks say', async () => {
+        const iat = idp.clock.nowSeconds() - 3 * 3600;
+        const token = idp.signIdToken({ nonce, iat, exp: iat });
+        expect(await codeOf(token, { requestedAt: requestedAt() })).toBe('token_expired');
+        expect(await codeOf(token, { providerClock: { offsetMs: 0, basis: 'learn' } })).toBe('token_expired');
+      });
+
+      it('learns: the first token is judged against its own iat, at any offset', async () => {
+        const learn = { offsetMs: 0, basis: 'learn' } as const;
+        for (const ahead of [-3 * 3600, -600, 600, 3 * 3600]) {
+          await expect(
+            validateIdToken(await minted(ahead), options({ requestedAt: requestedAt(), providerClock: learn })),
+          ).resolves.toBeTruthy();
+        }
+        // max_age is judged on the same clock: an authentication an hour older than the token is too old.
+        const old = minted(-3 * 3600, { auth_time: idp.clock.nowSeconds() - 4 * 3600 });
+        expect(await codeOf(old, { providerClock: learn, maxAgeSeconds: 600 })).toBe('auth_time_too_old');
+      });
+
+      it('judges every later token on the learned offset, the iat lower bound included', async () => {
+        // The device is 3 h ahead of the provider.
+        const learned = { offsetMs: 3 * 3600_000, basis: 'established' } as const;
+        const at = { requestedAt: requestedAt(), providerClock: learned };
+        await expect(validateIdToken(await minted(-3 * 3600), options(at))).resolves.toBeTruthy();
+        expect(await codeOf(minted(-3 * 3600 - 70), at)).toBe('invalid_iat');
+        expect(await authErrorOf(validateIdToken(await minted(-3 * 3600 + 61), options(at)))).toMatchObject({
+          code: 'clock_skew',
+          clockOffsetSeconds: 3 * 3600 - 61,
+        });
+        // Expired on the learned clock: exp an hour and a minute before the provider's now.
+        expect(await codeOf(minted(-4 * 3600 - 61), { providerClock: learned })).toBe('token_expired');
+      });
+    });
+
     describe('auth_time after max_age (rule 13)', () => {
       it('requires auth_time, a number, when max_age was sent', async () => {
         expect(await codeOf(idp.signIdToken({ nonce }), { maxAgeSeconds: 300 })).toBe('missing_claim');
