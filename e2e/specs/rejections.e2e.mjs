@@ -39,8 +39,19 @@ const REJECTIONS = [
   ['access_denied', 'access_denied'],
   ['duplicate_param', 'duplicate_parameter'],
   // Otherwise valid, with the request's own nonce, but issued an hour before the sign-in started (OIDC Core
-  // §3.1.3.7 rule 10): the nonce inside did not exist then.
-  ['valid', 'invalid_iat', { name: 'stale_iat', options: () => ({ idTokenClaims: { iat: epoch() - 3600 } }) }],
+  // §3.1.3.7 rule 10): the nonce inside did not exist then, so on a first token only a clock difference explains
+  // it (a renewal's token is refused as invalid_iat, see the unit specs).
+  ['valid', 'clock_skew', { name: 'stale_iat', options: () => ({ idTokenClaims: { iat: epoch() - 3600 } }) }],
+  // Issued two hours before the request, expired an hour ago, with the request's nonce: a provider clock two hours
+  // behind, not an expired token (on its own clock it has an hour to live).
+  [
+    'valid',
+    'clock_skew',
+    {
+      name: 'backdated',
+      options: () => ({ idTokenClaims: { iat: epoch() - 7200, auth_time: epoch() - 7200, exp: epoch() - 3600 } }),
+    },
+  ],
   // max_age=300 sent; the OP says the user authenticated an hour ago (OIDC Core §3.1.3.7 rule 13).
   [
     'valid',

@@ -6,6 +6,7 @@ export { readClaim } from './lib/claims';
 export type { Clock } from './lib/clock';
 export type {
   ApiConfig,
+  ClockMode,
   IdTokenSigningAlgorithm,
   ImplicitAuthConfig,
   ImplicitAuthEndpoints,

@@ -31,6 +31,11 @@ export type ImplicitAuthErrorCode =
   | 'missing_claim'
   | 'token_expired'
   | 'invalid_iat'
+  /**
+   * The ID token is sound, but its times only fit a clock difference between this device and the provider
+   * beyond `clockSkewSeconds`; `clockOffsetSeconds` says how far the device's clock is off.
+   */
+  | 'clock_skew'
   | 'nonce_mismatch'
   | 'auth_time_too_old'
   | 'at_hash_missing'
@@ -88,6 +93,8 @@ export interface ImplicitAuthErrorOptions {
   readonly errorDescription?: string;
   /** The underlying failure (a jose error, a network error, …). */
   readonly cause?: unknown;
+  /** With `clock_skew`: how far this device's clock is ahead of the provider's, in seconds (negative: behind). */
+  readonly clockOffsetSeconds?: number;
 }
 
 /**
@@ -99,6 +106,11 @@ export class ImplicitAuthError extends Error {
   readonly error?: ProviderErrorCode;
   /** The provider's `error_description`, when it sent one. */
   readonly errorDescription?: string;
+  /**
+   * With `clock_skew`: how far this device's clock is ahead of the provider's, in seconds (negative: behind),
+   * measured from the refused ID token, so an app can say "your device clock is 12 minutes fast".
+   */
+  readonly clockOffsetSeconds?: number;
 
   constructor(
     readonly code: ImplicitAuthErrorCode,
@@ -108,6 +120,7 @@ export class ImplicitAuthError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.error = options.error;
     this.errorDescription = options.errorDescription;
+    this.clockOffsetSeconds = options.clockOffsetSeconds;
   }
 }
 

@@ -4,6 +4,9 @@ import type { ImplicitResponseType } from '../protocol/response-type';
 export type { IdTokenSigningAlgorithm } from '../protocol/algorithms';
 export type { ImplicitResponseType } from '../protocol/response-type';
 
+/** Whose clock ID token times are judged on (see `ImplicitAuthConfig.clock`). */
+export type ClockMode = 'device' | 'provider';
+
 /** Where tokens are kept between page loads. */
 export type TokenStorageKind = 'memory' | 'session';
 
@@ -104,8 +107,21 @@ export interface ImplicitAuthConfig {
   readonly scope?: string;
   /** The API identifier to request an access token for (Auth0's `audience`). */
   readonly audience?: string;
-  /** Tolerance for clock differences when checking `exp`/`iat`, in seconds. Default 60, at most 300. */
+  /**
+   * Tolerance for clock differences when checking `exp`/`iat`/`nbf`/`auth_time`, and how long before its expiry an
+   * access token stops being handed out, in seconds. Default 300, at most 300. Beyond it, a sound ID token is
+   * refused with `clock_skew`, carrying the measured offset in `clockOffsetSeconds`.
+   */
   readonly clockSkewSeconds?: number;
+  /**
+   * Whose clock the ID token's times are judged on. `'device'` (default): this device's, within
+   * `clockSkewSeconds`. `'provider'`: the offset between this device and the provider is learned from the first
+   * ID token whose signature and nonce check out, and every later comparison is made on the provider's time, so
+   * a device clock off by hours still signs in. The trade-off: the first token's freshness then rests on the
+   * single-use nonce alone (its `iat` cannot be checked against a clock not yet known); every later token keeps
+   * the `iat` lower bound. Needs an ID token.
+   */
+  readonly clock?: ClockMode;
   /**
    * OIDC `max_age`, in seconds, sent with every request (renewals included): the provider re-authenticates a user
    * who signed in longer ago, and the ID token's `auth_time` must show it. Default: not sent. Needs an ID token.
@@ -154,6 +170,7 @@ export interface ResolvedImplicitAuthConfig {
   readonly scope: string;
   readonly audience?: string;
   readonly clockSkewSeconds: number;
+  readonly clock: ClockMode;
   readonly maxAgeSeconds?: number;
   readonly storage: TokenStorageKind | TokenStore;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];

@@ -12,7 +12,8 @@ describe('resolveConfig', () => {
     expect(config.responseType).toBe('id_token token');
     expect(config.scope).toBe('openid profile email');
     expect(config.redirectUri).toBe('https://app.example/');
-    expect(config.clockSkewSeconds).toBe(60);
+    expect(config.clockSkewSeconds).toBe(300);
+    expect(config.clock).toBe('device');
     expect(config.algorithms).toEqual(['RS256']);
     expect(config.storage).toBe('memory');
     expect(config.networkTimeoutMs).toBe(10_000);
@@ -82,6 +83,8 @@ describe('resolveConfig refuses, naming the field', () => {
     ['a fractional max age', { maxAgeSeconds: 0.5 }, /config\.maxAgeSeconds/],
     ['a max age without an ID token', { responseType: 'token', maxAgeSeconds: 60 }, /config\.maxAgeSeconds/],
     ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
+    ['an unknown clock', { clock: 'ntp' }, /config\.clock /],
+    ["the provider's clock without an ID token", { responseType: 'token', clock: 'provider' }, /config\.clock /],
     ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
     ['a network timeout above two minutes', { networkTimeoutMs: 120_001 }, /config\.networkTimeoutMs/],
     ['a network timeout that is not a number', { networkTimeoutMs: '5000' }, /config\.networkTimeoutMs/],

@@ -6,6 +6,12 @@ import { RESERVED_AUTHORIZE_PARAMETERS } from '../protocol/reserved-parameters';
 import { defaultScope, IMPLICIT_RESPONSE_TYPES, scopeFor } from '../protocol/response-type';
 import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig, SilentRenewConfig } from './implicit-auth-config';
 
+/**
+ * The common default of oidc-client-ts and Microsoft's identity libraries, and the most tolerated: a wider
+ * window keeps expired tokens longer and retires live ones earlier. A clock off by more is corrected, not
+ * tolerated (`clock: 'provider'`).
+ */
+const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 const MAX_CLOCK_SKEW_SECONDS = 300;
 /** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
@@ -72,6 +78,12 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     // OIDC Core §3.1.2.1: only the ID token's `auth_time` shows the provider honoured it.
     if (responseType === 'token') fail('maxAgeSeconds', "needs an ID token: not with responseType 'token'");
   }
+
+  const clock = config.clock ?? 'device';
+  if (clock !== 'device' && clock !== 'provider') fail('clock', "must be 'device' or 'provider'");
+  // Only an ID token carries the provider's time; an access token's expiry is a duration, measured here.
+  if (clock === 'provider' && responseType === 'token')
+    fail('clock', "'provider' needs an ID token: not with responseType 'token'");
 
   const algorithms = config.algorithms ?? ['RS256'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
@@ -149,7 +161,13 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
     responseType,
     scope,
     audience: config.audience,
-    clockSkewSeconds: checkPositive('clockSkewSeconds', config.clockSkewSeconds, 60, MAX_CLOCK_SKEW_SECONDS),
+    clockSkewSeconds: checkPositive(
+      'clockSkewSeconds',
+      config.clockSkewSeconds,
+      DEFAULT_CLOCK_SKEW_SECONDS,
+      MAX_CLOCK_SKEW_SECONDS,
+    ),
+    clock,
     maxAgeSeconds,
     storage,
     algorithms,

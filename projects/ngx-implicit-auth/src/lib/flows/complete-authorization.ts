@@ -8,6 +8,7 @@ import {
 } from '../protocol/authorization-response';
 import type { ProviderMetadata } from '../protocol/discovery';
 import type { KeyResolver } from '../protocol/jwks';
+import { DEVICE_CLOCK, measureClockOffsetMs, type ProviderClock } from '../protocol/provider-clock';
 import { validateAuthorizationResponse } from '../protocol/response-validation';
 import { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
@@ -19,6 +20,8 @@ export interface ProviderContext {
   readonly clock: Clock;
   readonly fetch: typeof fetch;
   readonly getKey: KeyResolver;
+  /** What is known of the provider's clock; default the device's (see `ProviderClock`). */
+  readonly providerClock?: ProviderClock;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface ProviderContext {
 export async function validateAgainstProvider(
   response: AuthorizationResponse,
   expected: Expectation,
-  { config, metadata, clock, fetch: fetchFn, getKey }: ProviderContext,
+  { config, metadata, clock, fetch: fetchFn, getKey, providerClock = DEVICE_CLOCK }: ProviderContext,
 ): Promise<ValidatedResponse> {
   const tokens = await validateAuthorizationResponse(response, {
     issuer: config.issuer,
@@ -46,16 +49,19 @@ export async function validateAgainstProvider(
     trustedAudiences: config.trustedAudiences,
     clockSkewSeconds: config.clockSkewSeconds,
     clock,
+    providerClock,
     requireIssParameter: metadata.authorization_response_iss_parameter_supported === true,
     getKey,
   });
+  // Measured now, before UserInfo's round trip can blur it.
+  const clockOffsetMs = tokens.claims ? measureClockOffsetMs(tokens.claims.iat, clock.now()) : undefined;
   let claims = tokens.claims ?? null;
   const endpoint = config.loadUserInfo ? metadata.userinfo_endpoint : undefined;
   if (claims && endpoint && tokens.accessToken) {
     const userinfo = await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
     claims = { ...userinfo, ...claims };
   }
-  return { tokens, claims };
+  return { tokens, claims, clockOffsetMs };
 }
 
 /**
@@ -67,8 +73,8 @@ export async function validateAgainstProvider(
  *    (login CSRF and response injection, RFC 9700 §4.7), and that request must not have expired;
  * 3. only then is the provider's `error` trusted enough to report, checked against the issuer with RFC 9207's
  *    `iss` too (a mixed-up provider must not inject an error either);
- * 4. the tokens: ID token signature and claims, `at_hash`, `token_type`, `expires_in`, then UserInfo
- *    (`port.validate`, see {@link validateAgainstProvider}).
+ * 4. the tokens: ID token signature and claims (its times judged with what `providerClock` knows), `at_hash`,
+ *    `token_type`, `expires_in`, then UserInfo (`port.validate`, see {@link validateAgainstProvider}).
  *
  * Stores nothing: the caller hands the result to the session.
  *
@@ -83,6 +89,7 @@ export async function completeAuthorization<T extends Expectation>(
   port: ProviderPort,
   issuer: string,
   clock: Clock,
+  providerClock: ProviderClock = DEVICE_CLOCK,
 ): Promise<{ readonly request: T; readonly validated: ValidatedResponse }> {
   const response = parseAuthorizationResponse(encoded);
   // A `state` is used once: taking it now means a replayed response is refused whatever happens next.
@@ -100,5 +107,5 @@ export async function completeAuthorization<T extends Expectation>(
     const metadata = await port.metadata().catch(() => undefined);
     throw providerError(response, issuer, metadata?.authorization_response_iss_parameter_supported === true);
   }
-  return { request, validated: await port.validate(response, request) };
+  return { request, validated: await port.validate(response, request, providerClock) };
 }

@@ -61,7 +61,15 @@ export async function finishSignIn(ctx: FlowContext, encoded: string, epoch: num
   const { keeper, clock } = ctx;
   try {
     const take = (state: string) => keeper.transactions.take(state);
-    const { request, validated } = await completeAuthorization(encoded, take, ctx.provider, ctx.config.issuer, clock);
+    const providerClock = keeper.providerTime.clockFor(false);
+    const { request, validated } = await completeAuthorization(
+      encoded,
+      take,
+      ctx.provider,
+      ctx.config.issuer,
+      clock,
+      providerClock,
+    );
     // `logout()` while the response was being checked: it is dropped, never stored.
     keeper.checkEpoch(epoch);
     keeper.accept(validated, request.audience, null, clock.now());

@@ -7,6 +7,7 @@ import { fetchProviderMetadata, type ProviderMetadata } from '../protocol/discov
 import { createJwksKeyResolver, type KeyResolver } from '../protocol/jwks';
 import { buildLogoutUrl } from '../protocol/logout';
 import { validateAgainstProvider } from './complete-authorization';
+import type { ProviderClock } from '../protocol/provider-clock';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 /**
@@ -87,7 +88,11 @@ export class ProviderClient implements ProviderPort {
    * Full validation of a response whose `state` already matched `expected`, then UserInfo when enabled
    * (OIDC Core §5.3.2: its `sub` must equal the ID token's). Stores nothing.
    */
-  async validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse> {
+  async validate(
+    response: AuthorizationResponse,
+    expected: Expectation,
+    providerClock: ProviderClock,
+  ): Promise<ValidatedResponse> {
     const metadata = await this.metadata();
     // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
     const getKey = (this.#keyResolver ??= metadata.jwks_uri
@@ -97,7 +102,7 @@ export class ProviderClient implements ProviderPort {
           timeoutMs: this.config.networkTimeoutMs,
         })
       : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
-    const context = { config: this.config, metadata, clock: this.clock, fetch: this.fetch, getKey };
+    const context = { config: this.config, metadata, clock: this.clock, fetch: this.fetch, getKey, providerClock };
     return validateAgainstProvider(response, expected, context);
   }
 

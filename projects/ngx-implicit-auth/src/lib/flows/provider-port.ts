@@ -2,6 +2,7 @@ import type { IdTokenClaims } from '../claims';
 import type { AuthorizationRequest } from '../protocol/authorization-request';
 import type { AuthorizationResponse, TokenSet } from '../protocol/authorization-response';
 import type { ProviderMetadata } from '../protocol/discovery';
+import type { ProviderClock } from '../protocol/provider-clock';
 import type { ImplicitResponseType } from '../protocol/response-type';
 
 /** What a response must be checked against: what the request that asked for it asked for. */
@@ -23,6 +24,11 @@ export interface Expectation {
 export interface ValidatedResponse {
   readonly tokens: TokenSet;
   readonly claims: IdTokenClaims | null;
+  /**
+   * With an ID token: how far the device's clock was ahead of the provider's when it arrived, in ms (see
+   * `measureClockOffsetMs`); what provider-clock mode learns from.
+   */
+  readonly clockOffsetMs?: number;
 }
 
 /** What the sign-in and renewal flows need of the provider (implemented by `ProviderClient`, in the chunk). */
@@ -41,6 +47,13 @@ export interface ProviderPort {
     state?: string,
     params?: Readonly<Record<string, string>>,
   ): Promise<string | null>;
-  /** Full validation of a response whose `state` matched `expected`, then UserInfo when enabled. Stores nothing. */
-  validate(response: AuthorizationResponse, expected: Expectation): Promise<ValidatedResponse>;
+  /**
+   * Full validation of a response whose `state` matched `expected`, its ID token's times judged with what
+   * `providerClock` knows, then UserInfo when enabled. Stores nothing.
+   */
+  validate(
+    response: AuthorizationResponse,
+    expected: Expectation,
+    providerClock: ProviderClock,
+  ): Promise<ValidatedResponse>;
 }

@@ -11,6 +11,11 @@ export interface SilentSignInRequest {
   readonly scope: string;
   /** The current ID token, sent as `id_token_hint` so the provider renews for the same user. */
   readonly idTokenHint?: string;
+  /**
+   * Whether this renews a session whose tokens already passed here: the clocks agreed then, so an ID token issued
+   * before this request is refused as such (`invalid_iat`), not taken for a clock difference.
+   */
+  readonly renewing?: boolean;
 }
 
 /**
@@ -58,5 +63,6 @@ export async function signInSilently(ctx: FlowContext, request: SilentSignInRequ
   });
   // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
   const take = (state: string) => (state === expected.state ? expected : null);
-  return (await completeAuthorization(encoded, take, provider, config.issuer, clock)).validated;
+  const providerClock = ctx.keeper.providerTime.clockFor(request.renewing === true);
+  return (await completeAuthorization(encoded, take, provider, config.issuer, clock, providerClock)).validated;
 }

@@ -203,10 +203,11 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken({ nonce, iat: 'yesterday' }))).toBe('invalid_iat');
     });
 
-    it('refuses an iat in the future beyond the skew (rule 10)', async () => {
+    it('refuses an iat in the future beyond the skew as a clock difference, with the offset (rule 10)', async () => {
       const now = idp.clock.nowSeconds();
       await expect(validateIdToken(await idp.signIdToken({ nonce, iat: now + 60 }), options())).resolves.toBeTruthy();
-      expect(await codeOf(idp.signIdToken({ nonce, iat: now + 61 }))).toBe('invalid_iat');
+      const error = await authErrorOf(validateIdToken(await idp.signIdToken({ nonce, iat: now + 61 }), options()));
+      expect(error).toMatchObject({ code: 'clock_skew', clockOffsetSeconds: -61 });
     });
 
     it('refuses a token issued before its request started, beyond the skew (rule 10)', async () => {
@@ -215,12 +216,64 @@ describe('validateIdToken', () => {
       const requestedAt = (now - 600) * 1000 + 999;
       const early = (iat: number) => idp.signIdToken({ nonce, iat });
       await expect(validateIdToken(await early(now - 660), options({ requestedAt }))).resolves.toBeTruthy();
-      expect(await codeOf(early(now - 661), { requestedAt })).toBe('invalid_iat');
+      // Its nonce did not exist before the request: with nothing known of the clocks, only a clock explains it.
       await expect(
         authErrorOf(validateIdToken(await early(now - 661), options({ requestedAt }))),
-      ).resolves.toMatchObject({ message: expect.stringContaining('predates the request') });
+      ).resolves.toMatchObject({ code: 'clock_skew', clockOffsetSeconds: 661 });
+      // Once earlier tokens agreed with the clock (a renewal), it is a token minted for another request.
+      const established = { offsetMs: 0, basis: 'established' } as const;
+      await expect(
+        authErrorOf(validateIdToken(await early(now - 661), options({ requestedAt, providerClock: established }))),
+      ).resolves.toMatchObject({ code: 'invalid_iat', message: expect.stringContaining('predates the request') });
       // Without a known request there is no lower bound.
       await expect(validateIdToken(await early(now - 3000), options())).resolves.toBeTruthy();
+    });
+
+    describe("clocks (rules 9–10 with what is known of the provider's clock)", () => {
+      const requestedAt = () => idp.clock.now() - 2000;
+      /** A token minted `providerAhead` seconds ahead of the device clock, living an hour. */
+      const minted = (providerAhead: number, extra: Record<string, unknown> = {}) => {
+        const iat = idp.clock.nowSeconds() + providerAhead;
+        return idp.signIdToken({ nonce, iat, exp: iat + 3600, ...extra });
+      };
+
+      it('refuses a replayed token (another nonce) as such, however stale and expired', async () => {
+        const token = minted(-3 * 3600, { nonce: 'an-earlier-request' });
+        expect(await codeOf(token, { requestedAt: requestedAt() })).toBe('nonce_mismatch');
+      });
+
+      it('keeps token_expired for a token expired on its own clock, whatever the clocks say', async () => {
+        const iat = idp.clock.nowSeconds() - 3 * 3600;
+        const token = idp.signIdToken({ nonce, iat, exp: iat });
+        expect(await codeOf(token, { requestedAt: requestedAt() })).toBe('token_expired');
+        expect(await codeOf(token, { providerClock: { offsetMs: 0, basis: 'learn' } })).toBe('token_expired');
+      });
+
+      it('learns: the first token is judged against its own iat, at any offset', async () => {
+        const learn = { offsetMs: 0, basis: 'learn' } as const;
+        for (const ahead of [-3 * 3600, -600, 600, 3 * 3600]) {
+          await expect(
+            validateIdToken(await minted(ahead), options({ requestedAt: requestedAt(), providerClock: learn })),
+          ).resolves.toBeTruthy();
+        }
+        // max_age is judged on the same clock: an authentication an hour older than the token is too old.
+        const old = minted(-3 * 3600, { auth_time: idp.clock.nowSeconds() - 4 * 3600 });
+        expect(await codeOf(old, { providerClock: learn, maxAgeSeconds: 600 })).toBe('auth_time_too_old');
+      });
+
+      it('judges every later token on the learned offset, the iat lower bound included', async () => {
+        // The device is 3 h ahead of the provider.
+        const learned = { offsetMs: 3 * 3600_000, basis: 'established' } as const;
+        const at = { requestedAt: requestedAt(), providerClock: learned };
+        await expect(validateIdToken(await minted(-3 * 3600), options(at))).resolves.toBeTruthy();
+        expect(await codeOf(minted(-3 * 3600 - 70), at)).toBe('invalid_iat');
+        expect(await authErrorOf(validateIdToken(await minted(-3 * 3600 + 61), options(at)))).toMatchObject({
+          code: 'clock_skew',
+          clockOffsetSeconds: 3 * 3600 - 61,
+        });
+        // Expired on the learned clock: exp an hour and a minute before the provider's now.
+        expect(await codeOf(minted(-4 * 3600 - 61), { providerClock: learned })).toBe('token_expired');
+      });
     });
 
     describe('auth_time after max_age (rule 13)', () => {

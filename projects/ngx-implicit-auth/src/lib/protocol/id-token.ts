@@ -7,6 +7,7 @@ import { ASYMMETRIC_ALGORITHM } from './algorithms';
 import { computeAtHash } from './at-hash';
 import { decodeBase64urlJson } from './base64url';
 import type { KeyResolver } from './jwks';
+import { DEVICE_CLOCK, type ProviderClock } from './provider-clock';
 
 export interface IdTokenValidationOptions {
   /** The issuer identifier, compared exactly with `iss`. */
@@ -17,7 +18,10 @@ export interface IdTokenValidationOptions {
   /** Accepted signature algorithms; only asymmetric ones are ever honoured (never `none` or HS*). */
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly clockSkewSeconds: number;
+  /** The device's clock. */
   readonly clock: Clock;
+  /** What is known of the provider's clock; default {@link DEVICE_CLOCK}. */
+  readonly providerClock?: ProviderClock;
   readonly getKey: KeyResolver;
   /** The access token from the same response: when given, `at_hash` is required and must match. */
   readonly accessToken?: string;
@@ -27,8 +31,8 @@ export interface IdTokenValidationOptions {
    */
   readonly trustedAudiences?: readonly string[];
   /**
-   * When the request that asked for this token started (ms since the epoch): a token issued before it (beyond the
-   * clock skew) is refused. Leave it out only where no request is known.
+   * When the request that asked for this token started (ms since the epoch, device clock): a token issued before
+   * it (beyond the clock skew) is refused. Leave it out only where no request is known.
    */
   readonly requestedAt?: number;
   /**
@@ -50,8 +54,9 @@ function timingSafeEqual(a: string, b: string): boolean {
  * Every check is always on. The signature is checked first so no claim of a forged token is ever looked at.
  *
  * @throws {ImplicitAuthError} `invalid_id_token`, `unsupported_algorithm`, `unknown_key`, `jwks_failed`,
- *   `invalid_signature`, `invalid_issuer`, `invalid_audience`, `invalid_azp`, `missing_claim`, `token_expired`,
- *   `invalid_iat`, `nonce_mismatch`, `auth_time_too_old`, `at_hash_missing`, `at_hash_mismatch`.
+ *   `invalid_signature`, `invalid_issuer`, `invalid_audience`, `invalid_azp`, `missing_claim`, `nonce_mismatch`,
+ *   `token_expired`, `invalid_iat`, `clock_skew` (see {@link ProviderClock}), `auth_time_too_old`,
+ *   `at_hash_missing`, `at_hash_mismatch`.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation (§3.2.2.11)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation (§3.1.3.7)
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation (§3.2.2.9)
@@ -88,7 +93,6 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   }
 
   const { clientId, clockSkewSeconds: skew } = options;
-  const now = options.clock.now() / 1000;
   const { iss, aud, azp, exp, iat, nbf, sub, nonce } = claims;
   // Rule 2: `iss` exactly equals the issuer (no normalisation: a trailing slash matters).
   if (iss !== options.issuer) throw fail('invalid_issuer', 'wrong iss');
@@ -103,25 +107,48 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   // Rules 4–5: `azp`, when present, is our client id; with several audiences it must be present (Core 1.0 errata 1;
   // errata 2 relaxed it to extensions, we keep the stricter rule).
   if (azp !== undefined ? azp !== clientId : audiences.length > 1) throw fail('invalid_azp', 'wrong azp');
-  // Rule 9: `exp` is required and the current time is before it (with the allowed skew).
+  // Rules 9–10: `exp` and `iat` are required numbers (judged below, once the nonce is known to be ours).
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw fail('missing_claim', 'exp required');
-  if (now >= exp + skew) throw fail('token_expired', 'expired');
-  // Rule 10: `iat` is required and not in the future (a token minted ahead of time, or a wrong clock).
   if (iat === undefined) throw fail('missing_claim', 'iat required');
-  if (typeof iat !== 'number' || !(iat <= now + skew)) throw fail('invalid_iat', 'iat in the future');
-  // Rule 10 bounds `iat` from below too: the nonce inside did not exist before the request, so a token issued
-  // earlier was minted for another request (a replay). `iat` is whole seconds: the request's second counts.
-  if (options.requestedAt !== undefined && iat < Math.floor(options.requestedAt / 1000) - skew) {
-    throw fail('invalid_iat', 'iat predates the request');
-  }
-  // RFC 7519 §4.1.5: not before `nbf`, when present.
-  if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now + skew)) throw fail('invalid_id_token', 'nbf');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw fail('invalid_iat', 'iat not a number');
   // §2: `sub` is required, a non-empty string.
   if (typeof sub !== 'string' || !sub) throw fail('missing_claim', 'sub required');
-  // §3.2.2.11 rule 11: `nonce` is REQUIRED in the implicit flow and equals the one sent (replay protection).
+  // §3.2.2.11 rule 11: `nonce` is REQUIRED in the implicit flow and equals the one sent (replay protection). Checked
+  // before the times: a token carrying this request's nonce was minted after the request started, so its times
+  // can only contradict our clock because a clock is wrong; a replayed token fails here, whatever its times.
   if (!options.nonce || typeof nonce !== 'string' || !timingSafeEqual(nonce, options.nonce)) {
     throw fail('nonce_mismatch', 'wrong nonce');
   }
+
+  const { offsetMs, basis } = options.providerClock ?? DEVICE_CLOCK;
+  const deviceNow = options.clock.now();
+  // The provider's time as far as we know it: our clock corrected by the learned offset; for provider-clock
+  // mode's first token, the token's own `iat` (its freshness rests on the nonce, checked above).
+  const now = basis === 'learn' ? iat : (deviceNow - offsetMs) / 1000;
+  const clockSkew = (message: string) => {
+    const clockOffsetSeconds = Math.round(deviceNow / 1000 - iat);
+    return new ImplicitAuthError('clock_skew', `ID token: ${message}: clocks differ by ${clockOffsetSeconds} s`, {
+      clockOffsetSeconds,
+    });
+  };
+  // Rule 9, on any clock: a token whose `exp` is not after its own `iat` is expired whatever the time is.
+  if (exp <= iat) throw fail('token_expired', 'exp not after iat');
+  // Rule 10: `iat` is not in the future. A sound token from the future means the clocks differ.
+  if (iat > now + skew) throw clockSkew('iat in the future');
+  // Rule 10 bounds `iat` from below too: the nonce inside did not exist before the request. `iat` is whole
+  // seconds: the request's second counts. With nothing known of the clocks yet, the only explanation is a clock
+  // difference; once earlier tokens agreed with the clock, it is a token minted for another request.
+  const requestedAt = options.requestedAt;
+  if (basis !== 'learn' && requestedAt !== undefined && iat < Math.floor((requestedAt - offsetMs) / 1000) - skew) {
+    throw basis === 'established'
+      ? fail('invalid_iat', 'iat predates the request')
+      : clockSkew('iat predates the request');
+  }
+  // Rule 9: the current time is before `exp` (with the allowed skew). The clocks agree this far (rule 10 above),
+  // so this is a token that expired, not a wrong clock.
+  if (now >= exp + skew) throw fail('token_expired', 'expired');
+  // RFC 7519 §4.1.5: not before `nbf`, when present.
+  if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now + skew)) throw fail('invalid_id_token', 'nbf');
   // Rule 13 / §3.1.2.1: after a `max_age` request, `auth_time` is REQUIRED and the user authenticated within it.
   if (options.maxAgeSeconds !== undefined) {
     const authTime = claims['auth_time'];

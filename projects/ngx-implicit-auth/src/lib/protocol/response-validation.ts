@@ -5,6 +5,7 @@ import { ImplicitAuthError } from '../errors';
 import type { AuthorizationResponse, TokenSet } from './authorization-response';
 import { validateIdToken } from './id-token';
 import type { KeyResolver } from './jwks';
+import type { ProviderClock } from './provider-clock';
 
 export interface ResponseValidationOptions {
   readonly issuer: string;
@@ -16,7 +17,10 @@ export interface ResponseValidationOptions {
   readonly nonce?: string;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly clockSkewSeconds: number;
+  /** The device's clock (an access token's expiry is measured on it from `expires_in`, a duration). */
   readonly clock: Clock;
+  /** What is known of the provider's clock, for the ID token's times; default the device's. */
+  readonly providerClock?: ProviderClock;
   /**
    * Whether the provider advertises `authorization_response_iss_parameter_supported` (RFC 9207): `iss` is then
    * required in responses without an ID token (an ID token's `iss` claim serves the same purpose).

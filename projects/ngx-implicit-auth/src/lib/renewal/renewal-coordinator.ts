@@ -91,6 +91,7 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
           audience,
           scope: scope ?? api?.scope ?? config.scope,
           idTokenHint: started?.idToken ?? keeper.keptIdTokenHint(),
+          renewing: started !== null,
         });
         // Signed out while the iframe was out: the answer must not sign the user back in (nor other tabs).
         keeper.checkEpoch(epoch);

@@ -13,6 +13,7 @@ import { createTabSync, type TabSync, type TabSyncMessage } from '../renewal/tab
 import { belongsTo, isSession, isUsable, type Session, type StoredAccessToken } from './session';
 import { SessionState, toImplicitAuthError } from './session-state';
 import { createSessionStore } from './session-store';
+import { createProviderTime, type ProviderTime } from './provider-time';
 import { type StorageKeys, storageKeys } from './storage-keys';
 import { createTransactionStore, type TransactionStore } from './transaction-store';
 import { type HintStorage, hintStorage, storageOf } from './web-storage';
@@ -31,6 +32,8 @@ export class SessionKeeper {
   readonly state: SessionState;
   readonly session: SessionState['session'];
   readonly tabs: TabSync<Session>;
+  /** What this tab knows of the provider's clock (`clock: 'provider'`); the device's clock measures the rest. */
+  readonly providerTime: ProviderTime;
   readonly #scheduler: RenewalScheduler;
   readonly #stopListening: () => void;
   /** Whether this page is leaving for the provider: one redirect at a time (see `redirecting`). */
@@ -51,6 +54,7 @@ export class SessionKeeper {
     const sessionStorage = storageOf(window, 'sessionStorage');
     this.hints = hintStorage(sessionStorage, 'sessionStorage');
     this.transactions = createTransactionStore(sessionStorage, this.keys.transactionPrefix);
+    this.providerTime = createProviderTime(config.clock, this.hints, this.keys.clockOffset);
     this.state = new SessionState(
       createSessionStore(config.storage, sessionStorage, this.keys.session, config, this.#skewMs()),
       hintStorage(storageOf(window, 'localStorage'), 'localStorage'),
@@ -85,7 +89,7 @@ export class SessionKeeper {
 
   /** Adopts the session kept from an earlier page load, if any is alive and this app's. */
   restoreKept(): void {
-    const kept = this.state.load(this.clock.now());
+    const kept = this.state.load(this.clock.now(), this.providerTime.offsetMs);
     if (kept) this.adopt(kept);
   }
 
@@ -101,12 +105,14 @@ export class SessionKeeper {
    * as the browser's newest. Shares the result with the app's other tabs.
    */
   accept(
-    { tokens, claims }: ValidatedResponse,
+    { tokens, claims, clockOffsetMs }: ValidatedResponse,
     audience: string | undefined,
     previous: Session | null,
     startedAt: number,
     began = previous === null,
   ): void {
+    // Before `adopt`, which schedules the renewal from the ID token's `exp` on the learned clock.
+    this.providerTime.learn(clockOffsetMs);
     const accessTokens = { ...previous?.accessTokens };
     if (tokens.accessToken && tokens.expiresAt) {
       accessTokens[audience ?? ''] = {
@@ -138,7 +144,10 @@ export class SessionKeeper {
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
     const renew = this.config.silentRenew;
-    const expiresAt = session.accessTokens[this.config.audience ?? '']?.expiresAt ?? (session.claims?.exp ?? 0) * 1000;
+    // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
+    const expiresAt =
+      session.accessTokens[this.config.audience ?? '']?.expiresAt ??
+      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
     if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
@@ -231,6 +240,8 @@ export class SessionKeeper {
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
   fail(error: unknown, refusedResponse = false): ImplicitAuthError {
     const typed = toImplicitAuthError(error);
+    // A token contradicted the learned clock (the device's was set since): the next token teaches it anew.
+    if (typed.code === 'clock_skew' || typed.code === 'invalid_iat') this.providerTime.forget();
     // A result dropped because the user signed out is the user's choice, not an error to show.
     if (typed.code !== 'signed_out') {
       this.state.setError(typed, refusedResponse);

@@ -77,9 +77,12 @@ export class SessionState {
     }
   }
 
-  /** The session kept in the store from an earlier page load, if still alive and this app's. */
-  load(now: number): Session | null {
-    return this.store.load(now);
+  /**
+   * The session kept in the store from an earlier page load, if still alive and this app's; `clockOffsetMs`: how
+   * far the device's clock is ahead of the provider's (see `ProviderTime`).
+   */
+  load(now: number, clockOffsetMs = 0): Session | null {
+    return this.store.load(now, clockOffsetMs);
   }
 
   /**

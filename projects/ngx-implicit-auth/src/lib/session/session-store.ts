@@ -34,9 +34,10 @@ export function createSessionStore(
   return {
     /**
      * The kept session, without the access tokens no longer usable at `now` (see `isUsable`); `null` (and the entry dropped) when
-     * neither a live ID token nor a live access token is left, or when it is not this app's.
+     * neither a live ID token nor a live access token is left, or when it is not this app's. The ID token's `exp`
+     * is the provider's time: `clockOffsetMs` (device ahead of provider) brings it to the device's.
      */
-    load(now: number): Session | null {
+    load(now: number, clockOffsetMs = 0): Session | null {
       try {
         const value = store?.get(key);
         const kept: unknown = value ? JSON.parse(value) : null;
@@ -48,7 +49,7 @@ export function createSessionStore(
         const accessTokens = Object.fromEntries(
           Object.entries(kept.accessTokens).filter(([, token]) => isUsable(token, now, skewMs)),
         );
-        if ((kept.claims && kept.claims.exp * 1000 > now) || Object.keys(accessTokens).length > 0) {
+        if ((kept.claims && kept.claims.exp * 1000 + clockOffsetMs > now) || Object.keys(accessTokens).length > 0) {
           return { ...kept, accessTokens };
         }
         remove();

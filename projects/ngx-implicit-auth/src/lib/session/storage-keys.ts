@@ -14,6 +14,8 @@ export interface StorageKeys {
   readonly guardAttempt: string;
   /** sessionStorage: the ID token kept as `id_token_hint` (`silentRenew.idTokenHint: 'session'`). */
   readonly idTokenHint: string;
+  /** sessionStorage: the clock offset learned from the provider (`clock: 'provider'`). */
+  readonly clockOffset: string;
   /** sessionStorage: the `state` of the RP-initiated logout under way. */
   readonly logoutState: string;
 }
@@ -33,6 +35,7 @@ export function storageKeys(issuer: string, clientId: string): StorageKeys {
     transactionPrefix: `${namespace}.tx.`,
     guardAttempt: `${namespace}.guard`,
     idTokenHint: `${namespace}.id-token-hint`,
+    clockOffset: `${namespace}.clock-offset`,
     logoutState: `${namespace}.logout-state`,
   };
 }
