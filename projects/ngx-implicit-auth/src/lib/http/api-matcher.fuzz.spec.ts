@@ -157,7 +157,7 @@ const segmentAround = (api: Api) =>
     ),
     fc.constantFrom('.', '..', '%2e', '%2E', '.%2e', '%2e.', '%2E%2e', '..;', '..;x', '.;', ';', 'a;b=c', ''),
     fc.constantFrom('..%2f', '..%2F', '%2e%2e%2f', '..%5c', '%2f', '%5C', '%252e%252e%252f', '%252e', '%25252e%25252e'),
-    fc.constantFrom('%zz', '%', '%C3', '%C3%A9', 'é', 'a b', '%41', '%00', '%2525'),
+    fc.constantFrom('%zz', '%', '%C3', '%C3%A9', 'é', 'a b', '%41', '%00', '%2525', '%25252541'),
   );
 
 /** A URL around `api`, with the parts the oracle decides by. */
@@ -250,12 +250,15 @@ function parsedPath(segments: readonly string[]): string {
 }
 
 /**
- * The path as a decoding server reads it: percent-decoded until stable, `/` and `\` both separators, empty
+ * The path as a decoding server reads it: percent-decoded until stable (within 4 passes, else `null`), `/` and
+ * `\` both separators, empty
  * segments dropped, `.` and `..` resolved also with `;parameters` after them. `null`: a malformed escape.
  */
 function serverPath(path: string): string | null {
   let decoded: string | null = path;
-  for (let previous = ''; decoded !== previous;) {
+  for (let previous = '', passes = 0; decoded !== previous; passes++) {
+    // Still changing after 4 passes (deeper than triple encoding): no telling how deep a server decodes.
+    if (passes === 4) return null;
     previous = decoded;
     decoded = percentDecode(decoded);
     if (decoded === null) return null;
@@ -321,5 +324,43 @@ describe('createApiMatcher (fuzz)', () => {
         }
       }),
     );
+  });
+
+  describe('a long or deeply encoded URL', () => {
+    let decode: jest.SpyInstance;
+    beforeEach(() => (decode = jest.spyOn(globalThis, 'decodeURIComponent')));
+    afterEach(() => decode.mockRestore());
+    const uncached = createApiMatcher(
+      { apis: [{ url: 'https://api.example.com/v1' }], issuer: 'https://idp.example/', audience: 'a', scope: 'openid' },
+      { cacheSize: 0 },
+    );
+
+    // Each decoding pass over `%2525…25` strips one level: decoding "until stable" took one pass per `25`, so a
+    // 60 KB path cost about a second and a 1 MB one minutes. A path still changing after 4 passes (triple
+    // encoding) is no real request's and matches nothing.
+    it('decodes a path at most 4 times, so a 1 MB URL costs a few linear passes and gets no token when nested deeper', () => {
+      fuzz(
+        'matcher decoding passes',
+        fc.property(
+          fc.integer({ min: 0, max: 3000 }),
+          fc.constantFrom('%25', '%2525', '/%25'),
+          fc.constantFrom('', '2e', '2e%252e'),
+          (depth, unit, end) => {
+            decode.mockClear();
+            const url = `https://api.example.com/v1/x/%${unit.slice(1).repeat(depth)}${end}`;
+            uncached(url, 'GET', BASE);
+            expect(decode.mock.calls.length).toBeLessThanOrEqual(4);
+          },
+        ),
+        0.1,
+      );
+      decode.mockClear();
+      const megabyte = `https://api.example.com/v1/%${'25'.repeat(512 * 1024)}`;
+      expect(uncached(megabyte, 'GET', BASE)).toBeNull();
+      expect(decode.mock.calls.length).toBeLessThanOrEqual(4);
+      // Legitimate encodings, up to triple, still decide by the decoded path.
+      expect(uncached('https://api.example.com/v1/%252561', 'GET', BASE)?.audience).toBe('a');
+      expect(uncached('https://api.example.com/v1/%25252e%25252e/admin', 'GET', BASE)).toBeNull();
+    });
   });
 });
