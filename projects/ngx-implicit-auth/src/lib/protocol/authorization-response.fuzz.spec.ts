@@ -95,7 +95,9 @@ function actualOutcome(encoded: string): Outcome {
 /** Strings that are well-formed UTF-16 (every surrogate paired), so any encoder can encode them. */
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => s.isWellFormed()),
+  fc
+    .string({ unit: 'binary', maxLength: 12 })
+    .filter((s) => !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))),
   fc.constantFrom('', ' ', '+', '%', '&', '=', '#', '%41', 'a=b', 'Bearer', '3600', 'eyJ.eyJ.sig'),
 );
 
