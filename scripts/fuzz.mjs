@@ -35,7 +35,17 @@ const started = Date.now();
 const exitCode = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
-    [JEST_BIN, '--ci', '--testPathPatterns', '\\.fuzz\\.spec\\.ts$', '--json', `--outputFile=${results}`, ...jestArgs],
+    // A property of 100,000 cases runs for minutes: no per-test timeout (jest's default is 5 s).
+    [
+      JEST_BIN,
+      '--ci',
+      '--testPathPatterns',
+      '\\.fuzz\\.spec\\.ts$',
+      '--testTimeout=3600000',
+      '--json',
+      `--outputFile=${results}`,
+      ...jestArgs,
+    ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
