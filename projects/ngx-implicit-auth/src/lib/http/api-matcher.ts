@@ -38,21 +38,28 @@ interface Entry extends ApiMatch {
   readonly methods: ReadonlySet<string> | null;
 }
 
+/** How many times a path is percent-decoded at most: three levels of encoding, then one pass finding it stable. */
+const MAX_DECODE_PASSES = 4;
+
 /** Whether `path` is `prefix` or below it, at a `/` boundary: `/v1` covers `/v1` and `/v1/x`, never `/v1evil`. */
 function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
 }
 
 /**
- * The path as a server that percent-decodes before routing reads it: decoded until stable (double encoding),
- * `\` as `/`, empty segments merged, `.`/`..` resolved, including Tomcat's `..;param`. Without this second
- * reading, `/v1/..%2Fadmin` or `/v1/..;/admin` would pass as `/v1/…` and reach `/admin` on such a server.
+ * The path as a server that percent-decodes before routing reads it: decoded until stable (in at most
+ * {@link MAX_DECODE_PASSES} passes, which see through triple encoding), `\` as `/`, empty segments merged,
+ * `.`/`..` resolved, including Tomcat's `..;param`. Without this second reading, `/v1/..%2Fadmin` or
+ * `/v1/..;/admin` would pass as `/v1/…` and reach `/admin` on such a server.
  * `null` when the path cannot be decoded (no telling where such a server routes it).
  */
 function decodePath(path: string): string | null {
   let decoded = path;
   try {
-    for (let previous = ''; previous !== decoded;) {
+    for (let previous = '', passes = 0; previous !== decoded; passes++) {
+      // Each pass over `%2525…` strips one level: "until stable" would cost one pass per level (a 1 MB path, minutes
+      // of main thread). A path nested deeper than triple encoding matches nothing, like a malformed one.
+      if (passes === MAX_DECODE_PASSES) return null;
       previous = decoded;
       decoded = decodeURIComponent(decoded);
     }
