@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { ImplicitAuthError } from '../errors';
 import { fuzz } from '../testing/fuzz';
-import {
-  isAuthorizationResponse,
-  MAX_AUTHORIZATION_RESPONSE_LENGTH,
-  parseAuthorizationResponse,
-  stateOfResponse,
-} from './authorization-response';
+import { parseAuthorizationResponse } from './authorization-response';
+import { isAuthorizationResponse, MAX_AUTHORIZATION_RESPONSE_LENGTH, stateOfResponse } from './callback-detection';
 
 /**
  * Fuzzing the callback parser (`npm run fuzz` for 100,000 cases per property). The oracles are written from the

@@ -24,6 +24,7 @@ const DOCUMENTED_CODES: readonly ImplicitAuthErrorCode[] = [
   'missing_claim',
   'token_expired',
   'invalid_iat',
+  'clock_skew',
   'nonce_mismatch',
   'auth_time_too_old',
   'at_hash_missing',
@@ -136,14 +137,21 @@ function expectedFor(claim: string, value: unknown, clientId: string): ImplicitA
     }
     case 'azp': // Rule 5: when present, our client id.
       return value === clientId ? undefined : 'invalid_azp';
-    case 'exp': // Rule 9: a number, and not passed (with the skew).
-      return !isNumber ? 'missing_claim' : now >= (value as number) + SKEW ? 'token_expired' : undefined;
-    case 'iat': // Rule 10: a number, not in the future, not before the request.
-      return typeof value !== 'number' ||
-        !((value as number) <= now + SKEW) ||
-        (value as number) < Math.floor(options.requestedAt! / 1000) - SKEW
-        ? 'invalid_iat'
-        : undefined;
+    case 'exp': // Rule 9: a number, after the token's own iat, and not passed (with the skew).
+      return !isNumber
+        ? 'missing_claim'
+        : (value as number) <= (validClaims['iat'] as number) || now >= (value as number) + SKEW
+          ? 'token_expired'
+          : undefined;
+    case 'iat': {
+      // Rule 10: a number. Judged once the nonce proved the token answers this request: an `exp` not after it is
+      // expired on any clock; a time in the future, or before the request, can then only mean the clocks differ
+      // (nothing is known of the provider's clock yet: `clock_skew`).
+      if (!isNumber) return 'invalid_iat';
+      const iat = value as number;
+      if ((validClaims['exp'] as number) <= iat) return 'token_expired';
+      return iat > now + SKEW || iat < Math.floor(options.requestedAt! / 1000) - SKEW ? 'clock_skew' : undefined;
+    }
     case 'nbf': // RFC 7519 §4.1.5.
       return typeof value === 'number' && value <= now + SKEW ? undefined : 'invalid_id_token';
     case 'sub': // §2: a non-empty string.
