@@ -29,8 +29,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * @param {string} [options.host] The host name it listens on and its issuer uses. Default `localhost`, the
  *   app's: silent renewal needs both on one site. `127.0.0.1` makes it a third-party provider in the
  *   app's iframe, whose session cookie the browser withholds (for tests of that case).
- * @param {string[]} [options.appOrigins] Origins the demo app is served from; each gets `/` and
- *   `/silent-callback.html` as redirect URIs and `/` as post-logout redirect. Default `http://localhost:4200`.
+ * @param {string[]} [options.appOrigins] Where apps are served from: an origin (`http://localhost:4200`) or a
+ *   base URL with a path for an app under a sub-path (`http://localhost:4200/app/`). Each gets its base URL and
+ *   base + `silent-callback.html` as redirect URIs and its base URL as post-logout redirect; its origin may call
+ *   the provider's CORS endpoints. Default `http://localhost:4200`.
  * @param {number} [options.accessTokenTtl] Seconds. Default 3600.
  * @param {number} [options.idTokenTtl] Seconds. Default 3600.
  * @param {string} [options.keysDir] Where the signing key lives. Default `dev/.keys`.
@@ -96,7 +98,8 @@ export async function startIdp({
 }
 
 function createProvider({ issuer, appOrigins, accessTokenTtl, idTokenTtl, privateJwk, apis }) {
-  const origins = appOrigins.map((origin) => new URL(origin).origin);
+  const bases = appOrigins.map(appBaseUrl);
+  const origins = bases.map((base) => new URL(base).origin);
   const apisByAudience = new Map(apis.map((api) => [api.audience, api]));
   const defaultAudience = apis[0]?.audience;
 
@@ -108,8 +111,8 @@ function createProvider({ issuer, appOrigins, accessTokenTtl, idTokenTtl, privat
         token_endpoint_auth_method: 'none',
         grant_types: ['implicit'],
         response_types: ['id_token token', 'id_token'],
-        redirect_uris: origins.flatMap((origin) => [`${origin}/`, `${origin}/silent-callback.html`]),
-        post_logout_redirect_uris: origins.map((origin) => `${origin}/`),
+        redirect_uris: bases.flatMap((base) => [base, `${base}silent-callback.html`]),
+        post_logout_redirect_uris: bases,
       },
     ],
     // oidc-provider's default list lacks `id_token token`; `token` alone it does not implement at all.
@@ -183,6 +186,15 @@ function createProvider({ issuer, appOrigins, accessTokenTtl, idTokenTtl, privat
 
   relaxImplicitChecksForLoopback(provider);
   return provider;
+}
+
+/**
+ * An app's base URL, always ending in `/`: `http://localhost:4200` → `http://localhost:4200/`,
+ * `http://localhost:4200/app` → `http://localhost:4200/app/` (the `<base href>` of an app under a sub-path).
+ */
+export function appBaseUrl(appUrl) {
+  const { origin, pathname } = new URL(appUrl);
+  return `${origin}${pathname.endsWith('/') ? pathname : `${pathname}/`}`;
 }
 
 /**

@@ -7,18 +7,27 @@
  *     installed here; then `npm install --prefer-offline` (npm's cache already holds them).
  *  3. In it, with the app's own CLI: `ng add <tarball>` without prompts, `ng build`, and the built app must serve
  *     silent-callback.html. Then the same in a second, NgModule application of that workspace.
+ *  4. The README's quick start, as a user pastes it: two more fresh applications of that workspace (standalone and
+ *     NgModule, as `ng generate application` makes them, with the workspace's strict settings) get the files
+ *     README.md shows whole (scripts/quick-start-files.mjs) and its angular.json asset entry, and `ng build`
+ *     (production) must pass with `strictTemplates`. The standalone build is copied to dist/quick-start-app/browser,
+ *     where e2e/fresh-app/quick-start.e2e.mjs signs in to it (`npm test -- --with-ng-add` runs that next).
  *
  * Everything happens in a temporary folder, removed afterwards (kept with --keep). Exits non-zero on any failure.
  */
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { QUICK_START_FILES, readQuickStartFiles } from './quick-start-files.mjs';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_DIR = join(ROOT, 'dist', 'ngx-implicit-auth');
+/** Where the quick-start app's production build is left for e2e/fresh-app/quick-start.e2e.mjs. */
+const QUICK_START_DIST = join(ROOT, 'dist', 'quick-start-app', 'browser');
 const require = createRequire(import.meta.url);
 const { NodeWorkflow } = require('@angular-devkit/schematics/tools');
 const { lastValueFrom } = require('rxjs');
@@ -57,8 +66,19 @@ try {
   await ng('build', 'legacy');
   await access(join(appDir, 'dist', 'legacy', 'browser', 'silent-callback.html'));
 
+  const quickStart = readQuickStartFiles(await readFile(join(ROOT, 'README.md'), 'utf8'));
+  await rm(QUICK_START_DIST, { recursive: true, force: true });
+
+  step('README quick start on a fresh standalone app, then ng build');
+  await buildQuickStart('quick-start', [], QUICK_START_FILES.standalone, quickStart);
+  await mkdir(dirname(QUICK_START_DIST), { recursive: true });
+  await cp(join(appDir, 'dist', 'quick-start', 'browser'), QUICK_START_DIST, { recursive: true });
+
+  step('README quick start on a fresh NgModule app, then ng build');
+  await buildQuickStart('quick-start-module', ['--standalone=false'], QUICK_START_FILES.ngModule, quickStart);
+
   console.log(
-    `\n✔ ng add works on fresh standalone and NgModule apps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `\n✔ ng add and the README's quick start work on fresh standalone and NgModule apps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 } catch (error) {
   console.error(`\n✖ ng add check failed: ${error.message}`);
@@ -66,6 +86,31 @@ try {
 } finally {
   if (process.argv.includes('--keep')) console.log(`Kept ${workDir}`);
   else await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * A fresh application of the workspace with the README's files pasted in and its asset entry added, built for
+ * production. The workspace is strict (`ng new`'s default): checked, so a relaxed template cannot hide an error.
+ */
+async function buildQuickStart(project, options, paths, { files, assetEntry }) {
+  await ng('generate', 'application', project, ...options, '--ssr=false', '--skip-tests', '--skip-install');
+  // tsconfig.json opens with a comment (not JSON): look for the setting itself.
+  const tsconfig = await readFile(join(appDir, 'tsconfig.json'), 'utf8');
+  if (!/"strictTemplates": true/.test(tsconfig)) throw new Error('the fresh workspace lacks strictTemplates');
+  const appSource = await readFile(join(appDir, 'projects', project, 'src', 'app', 'app.ts'), 'utf8');
+  // The README replaces app.html: a generated app that does not use it would not test that block.
+  if (!appSource.includes("templateUrl: './app.html'")) throw new Error(`${project}'s App does not use app.html`);
+  for (const path of paths) {
+    const text = files.get(path);
+    if (text === undefined) throw new Error(`README.md shows no whole ${path} (a block starting "// ${path}")`);
+    await writeFile(join(appDir, 'projects', project, path), text);
+  }
+  const workspaceFile = join(appDir, 'angular.json');
+  const workspace = JSON.parse(await readFile(workspaceFile, 'utf8'));
+  workspace.projects[project].architect.build.options.assets.push(assetEntry);
+  await writeFile(workspaceFile, `${JSON.stringify(workspace, null, 2)}\n`);
+  await ng('build', project);
+  await access(join(appDir, 'dist', project, 'browser', 'silent-callback.html'));
 }
 
 function step(title) {

@@ -6,8 +6,10 @@
  *   package contents · demo production build · e2e (Chromium) · e2e (Firefox)
  *
  * `npm test -- --with-ng-add` (what CI runs) adds, after the package contents, `ng add` on fresh standalone and
- * NgModule apps built with `ng build` (scripts/ng-add-check.mjs, `npm run check:ng-add`): about two minutes on
- * 2 cores, most of it `npm install` of a fresh app, too slow for every local run.
+ * NgModule apps and the README's quick start pasted into two more, all built with `ng build`
+ * (scripts/ng-add-check.mjs, `npm run check:ng-add`), and after the Chromium e2e a sign-in to that quick-start
+ * build with `npm run dev-provider` (e2e/fresh-app/): about three minutes on 2 cores, most of it `npm install` of
+ * the fresh workspace and its four builds, too slow for every local run.
  *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
@@ -39,6 +41,8 @@ const workDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-test-'));
 const jestResults = join(workDir, 'jest.json');
 const e2eSummary = join(workDir, 'e2e.json');
 const firefoxSummary = join(workDir, 'e2e-firefox.json');
+const quickStartSummary = join(workDir, 'e2e-quick-start.json');
+const withNgAdd = process.argv.includes('--with-ng-add');
 
 /** Each step: how to run it and, for test suites, how to count its cases from what it wrote. */
 const STEPS = [
@@ -65,8 +69,15 @@ const STEPS = [
   },
   { name: 'public API report', command: [process.execPath, join(ROOT, 'scripts', 'api-report.mjs')] },
   { name: 'package contents', command: [process.execPath, join(ROOT, 'scripts', 'check-package.mjs')] },
-  ...(process.argv.includes('--with-ng-add')
-    ? [{ name: 'ng add on fresh apps', command: [process.execPath, join(ROOT, 'scripts', 'ng-add-check.mjs')] }]
+  ...(withNgAdd
+    ? [
+        {
+          name: 'ng add and quick start on fresh apps',
+          command: [process.execPath, join(ROOT, 'scripts', 'ng-add-check.mjs')],
+          // The quick-start e2e serves this build: after a failed check it must fail, not test a stale one.
+          before: () => rm(join(ROOT, 'dist', 'quick-start-app'), { recursive: true, force: true }),
+        },
+      ]
     : []),
   {
     name: 'demo production build',
@@ -79,6 +90,21 @@ const STEPS = [
     command: [process.execPath, join(ROOT, 'e2e', 'run.mjs'), '--summary-file', e2eSummary],
     count: async () => JSON.parse(await readFile(e2eSummary, 'utf8')),
   },
+  ...(withNgAdd
+    ? [
+        {
+          name: 'e2e: the quick-start app (Chromium)',
+          command: [
+            process.execPath,
+            join(ROOT, 'e2e', 'run.mjs'),
+            '--summary-file',
+            quickStartSummary,
+            join(ROOT, 'e2e', 'fresh-app', 'quick-start.e2e.mjs'),
+          ],
+          count: async () => JSON.parse(await readFile(quickStartSummary, 'utf8')),
+        },
+      ]
+    : []),
   {
     name: 'e2e (Firefox)',
     command: [process.execPath, join(ROOT, 'e2e', 'run.mjs'), '--browser', 'firefox', '--summary-file', firefoxSummary],

@@ -41,6 +41,9 @@ export const ASSET_FAULTS = Object.freeze(['hang', 'http_500', 'refuse']);
  * @param {number} [options.port] Default 0 (ephemeral).
  * @param {string} [options.root] Default `dist/demo/browser`.
  * @param {object | string | null} [options.config] The initial `/auth.config.json`; see `setConfig`.
+ * @param {string} [options.basePath] Where the app is published, e.g. `/app/` for an app under a sub-path: files
+ *   (and `auth.config.json`) are served under it, index.html gets `<base href="/app/">` as a build with
+ *   `--base-href /app/` would, and everything outside it is a 404. Default `/`.
  * @returns {Promise<{ url: string, origin: string, setConfig(config: object | string | null): void,
  *   requests: { path: string, time: number }[], setAssetFault(match: (path: string) => boolean, fault: string):
  *   void, clearAssetFaults(): void, releaseHangingRequests(): void, close(): Promise<void> }>}
@@ -50,10 +53,11 @@ export const ASSET_FAULTS = Object.freeze(['hang', 'http_500', 'refuse']);
  *   request whose path `match` accepts gets `fault` (see {@link ASSET_FAULTS}) instead of the file;
  *   `clearAssetFaults()` repairs them; `releaseHangingRequests()` serves the files the `hang` fault held.
  */
-export async function startDemoServer({ port = 0, root = DEMO_DIST, config = null } = {}) {
+export async function startDemoServer({ port = 0, root = DEMO_DIST, config = null, basePath = '/' } = {}) {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`No demo build at ${root}. Build it first: npm run build:demo`);
   }
+  if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new Error(`basePath ${basePath}: use /path/`);
   let currentConfig = config;
   const requests = [];
   /** `{ match, fault }`, the first matching one applies. */
@@ -72,8 +76,14 @@ export async function startDemoServer({ port = 0, root = DEMO_DIST, config = nul
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
       return;
     }
-    const { pathname } = new URL(req.url, `http://${HOST}`);
-    requests.push({ path: pathname, time: Date.now() });
+    const { pathname: requestPath } = new URL(req.url, `http://${HOST}`);
+    requests.push({ path: requestPath, time: Date.now() });
+    // Outside the base path there is nothing: not the app, not silent-callback.html.
+    if (!requestPath.startsWith(basePath)) {
+      send(res, 404, 'text/plain; charset=utf-8', 'not found');
+      return;
+    }
+    const pathname = `/${requestPath.slice(basePath.length)}`;
     const fault = assetFaults.find(({ match }) => match(pathname))?.fault;
     if (fault === 'refuse') {
       req.socket.destroy();
@@ -102,7 +112,8 @@ export async function startDemoServer({ port = 0, root = DEMO_DIST, config = nul
     }
     const file = await resolveFile(root, pathname);
     if (file) {
-      send(res, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
+      const body = file === join(root, 'index.html') ? await indexHtml() : await readFile(file);
+      send(res, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body);
       return;
     }
     // A path with an extension is a missing asset; anything else is a route of the app (SPA fallback).
@@ -110,13 +121,18 @@ export async function startDemoServer({ port = 0, root = DEMO_DIST, config = nul
       send(res, 404, 'text/plain; charset=utf-8', 'not found');
       return;
     }
-    send(res, 200, CONTENT_TYPES['.html'], await readFile(join(root, 'index.html')));
+    send(res, 200, CONTENT_TYPES['.html'], await indexHtml());
+  }
+
+  async function indexHtml() {
+    const html = await readFile(join(root, 'index.html'), 'utf8');
+    return basePath === '/' ? html : html.replace('<base href="/">', `<base href="${basePath}">`);
   }
 
   const actualPort = await listen(server, port, 'demo static server');
   const origin = `http://${HOST}:${actualPort}`;
   return {
-    url: `${origin}/`,
+    url: `${origin}${basePath}`,
     origin,
     setConfig(next) {
       currentConfig = next;

@@ -52,6 +52,8 @@ export function demoAuthConfig({
  * @param {boolean | object} [options.testOp] Start the test OP (options for startTestOp).
  * @param {boolean} [options.recordingApi] Start the recording ("lookalike") API.
  * @param {boolean} [options.browser] Launch Chromium. Default true.
+ * @param {string} [options.basePath] Serve the demo under this path (`/app/`), as a sub-path deployment; the dev
+ *   IdP then registers `<origin>/app/` and `<origin>/app/silent-callback.html`. Default `/`.
  * @returns The running pieces, `newPage()`, `useTestOp()` and `close()`. The demo is configured for the dev
  *   IdP and demo API; `useTestOp()` points it at the test OP instead.
  */
@@ -61,6 +63,7 @@ export async function startStack({
   testOp = false,
   recordingApi = false,
   browser = true,
+  basePath = '/',
 } = {}) {
   const cleanups = [];
   const stack = {
@@ -78,13 +81,13 @@ export async function startStack({
   };
 
   try {
-    stack.app = app === 'demo' ? await startDemoServer() : await startBlankAppServer();
+    stack.app = app === 'demo' ? await startDemoServer({ basePath }) : await startBlankAppServer();
     cleanups.push(() => stack.app.close());
 
     // A throwaway key folder: tests never touch the developer's dev/.keys and run in parallel safely.
     const keysDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-e2e-keys-'));
     cleanups.push(() => rm(keysDir, { recursive: true, force: true }));
-    stack.idp = await startIdp({ port: 0, appOrigins: [stack.app.origin], keysDir, ...idpOptions });
+    stack.idp = await startIdp({ port: 0, appOrigins: [stack.app.url], keysDir, ...idpOptions });
     cleanups.push(() => stack.idp.close());
     stack.api = await startApi({ port: 0, issuer: stack.idp.issuer, appOrigins: [stack.app.origin] });
     cleanups.push(() => stack.api.close());
