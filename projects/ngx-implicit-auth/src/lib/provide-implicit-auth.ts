@@ -59,7 +59,10 @@ export function provideImplicitAuth(
     }),
     {
       provide: IMPLICIT_AUTH_CONFIG,
-      useFactory: () => resolveConfig(config, inject(DOCUMENT).location.origin),
+      useFactory: () => {
+        const document = inject(DOCUMENT);
+        return resolveConfig(config, document.location.origin, document.baseURI);
+      },
     },
     DefaultImplicitAuthService,
     { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },

@@ -34,6 +34,22 @@ describe('resolveConfig', () => {
     }
   });
 
+  it('derives the redirect URIs from the base URL, so an app under a sub-path needs no settings', () => {
+    const base = { issuer: 'https://idp.example/', clientId: 'spa' };
+    const underApp = resolveConfig(base, origin, 'https://app.example/app/');
+    expect(underApp.redirectUri).toBe('https://app.example/app/');
+    expect(underApp.silentRenew && underApp.silentRenew.redirectUri).toBe(
+      'https://app.example/app/silent-callback.html',
+    );
+    expect(underApp.logout.postLogoutRedirectUri).toBe('https://app.example/app/');
+    // The base's folder, not a file in it; a base on another origin is ignored.
+    expect(resolveConfig(base, origin, 'https://app.example/app/index.html').redirectUri).toBe(
+      'https://app.example/app/',
+    );
+    expect(resolveConfig(base, origin, 'https://cdn.example/app/').redirectUri).toBe('https://app.example/');
+    expect(resolveConfig(base, origin).redirectUri).toBe('https://app.example/');
+  });
+
   it("asks for no scope by default with response type 'token' (pure OAuth 2.0), and keeps one given", () => {
     const base = { issuer: 'https://idp.example/', clientId: 'spa', responseType: 'token' as const };
     expect(resolveConfig(base, origin).scope).toBe('');

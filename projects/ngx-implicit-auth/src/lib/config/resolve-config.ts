@@ -34,6 +34,17 @@ function checkUrl(field: string, value: unknown): URL {
   return url;
 }
 
+/** The app's folder (`https://host/app/`): the base URL's directory, or the origin's root for a foreign base. */
+function appBase(origin: string, baseUri: string): string {
+  try {
+    const folder = new URL('./', baseUri);
+    return folder.origin === origin ? folder.href : `${origin}/`;
+  } catch {
+    // An unparsable base: the origin's root, as before there was a base to read.
+    return `${origin}/`;
+  }
+}
+
 function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
@@ -47,15 +58,22 @@ function checkPositive(field: string, value: unknown, fallback: number, max = Nu
  * with a message naming the field instead of failing later in the middle of a sign-in.
  *
  * @param origin The app's origin (e.g. `https://app.example`), for the defaults that depend on it.
+ * @param baseUri The document's base URL (`document.baseURI`, from `<base href>`): the redirect URIs default to the
+ *   app's own folder on it, so an app served under `/app/` needs no settings. A base on another origin is ignored.
  * @throws {ImplicitAuthError} `invalid_config`
  */
-export function resolveConfig(config: ImplicitAuthConfig, origin: string): ResolvedImplicitAuthConfig {
+export function resolveConfig(
+  config: ImplicitAuthConfig,
+  origin: string,
+  baseUri = `${origin}/`,
+): ResolvedImplicitAuthConfig {
+  const base = appBase(origin, baseUri);
   if (config === null || typeof config !== 'object') fail('', 'must be an object');
   const issuerUrl = checkUrl('issuer', config.issuer);
   if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
   if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
 
-  const redirectUri = config.redirectUri ?? `${origin}/`;
+  const redirectUri = config.redirectUri ?? base;
   const redirect = checkUrl('redirectUri', redirectUri);
   if (redirect.hash) fail('redirectUri', 'must have no fragment');
 
@@ -114,7 +132,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
 
   const logoutStyle = config.logout?.style ?? 'oidc';
   if (!['oidc', 'auth0', 'local'].includes(logoutStyle)) fail('logout.style', "must be 'oidc', 'auth0' or 'local'");
-  const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? `${origin}/`;
+  const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? base;
   checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri);
 
   const authorizeParams = config.authorizeParams ?? {};
@@ -136,7 +154,7 @@ export function resolveConfig(config: ImplicitAuthConfig, origin: string): Resol
   const renew = config.silentRenew;
   let silentRenew: Required<SilentRenewConfig> | false = false;
   if (renew !== false) {
-    const silentRedirectUri = renew?.redirectUri ?? `${origin}/silent-callback.html`;
+    const silentRedirectUri = renew?.redirectUri ?? `${base}silent-callback.html`;
     const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri);
     if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
     silentRenew = {
