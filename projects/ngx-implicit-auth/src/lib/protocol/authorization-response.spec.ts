@@ -114,4 +114,34 @@ describe('providerError', () => {
     expect(error).toBeInstanceOf(ImplicitAuthError);
     expect(error).toMatchObject({ code: 'provider_error', error: 'access_denied', errorDescription: 'User said no' });
   });
+
+  describe('RFC 9207 §2.4 on error responses: a mixed-up provider must not inject an error', () => {
+    const issuer = 'https://idp.example';
+    const denied = { state: 's', error: 'login_required' };
+
+    it('refuses an error whose iss is not the issuer, exactly', () => {
+      for (const iss of ['https://evil.example', `${issuer}/`, '']) {
+        expect(providerError({ ...denied, iss }, issuer).code).toBe('response_issuer_mismatch');
+        expect(providerError({ ...denied, iss }, issuer, true).code).toBe('response_issuer_mismatch');
+      }
+    });
+
+    it('reports an error whose iss is the issuer, whether or not iss is required', () => {
+      expect(providerError({ ...denied, iss: issuer }, issuer)).toMatchObject({
+        code: 'provider_error',
+        error: 'login_required',
+      });
+      expect(providerError({ ...denied, iss: issuer }, issuer, true)).toMatchObject({ code: 'provider_error' });
+    });
+
+    it('requires iss on an error only when the provider advertises it', () => {
+      expect(providerError(denied, issuer, true).code).toBe('response_issuer_mismatch');
+      expect(providerError(denied, issuer, false)).toMatchObject({ code: 'provider_error', error: 'login_required' });
+      expect(providerError(denied, issuer)).toMatchObject({ code: 'provider_error', error: 'login_required' });
+    });
+
+    it('compares nothing when no issuer is given', () => {
+      expect(providerError({ ...denied, iss: 'https://evil.example' }).code).toBe('provider_error');
+    });
+  });
 });
