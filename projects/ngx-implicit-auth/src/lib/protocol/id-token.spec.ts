@@ -253,6 +253,22 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken({ nonce, nbf: idp.clock.nowSeconds() + 3600 }))).toBe('invalid_id_token');
     });
 
+    it('refuses an ID token whose nbf is in the future beyond the skew (RFC 7519 §4.1.5)', async () => {
+      const now = idp.clock.nowSeconds();
+      await expect(validateIdToken(await idp.signIdToken({ nonce, nbf: now + 60 }), options())).resolves.toBeTruthy();
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: now + 61 }))).toBe('invalid_id_token');
+      // The skew is the configured one, not a constant.
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: now + 1 }), { clockSkewSeconds: 0 })).toBe('invalid_id_token');
+      await expect(validateIdToken(await idp.signIdToken({ nonce, nbf: now }), options())).resolves.toBeTruthy();
+    });
+
+    it('refuses an nbf that is not a number (RFC 7519 §4.1.5: a NumericDate)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: String(idp.clock.nowSeconds() - 10) }))).toBe(
+        'invalid_id_token',
+      );
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: null }))).toBe('invalid_id_token');
+    });
+
     it('requires sub, a non-empty string', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, sub: undefined }))).toBe('missing_claim');
       expect(await codeOf(idp.signIdToken({ nonce, sub: '' }))).toBe('missing_claim');
