@@ -60,6 +60,44 @@ describe('createJwksKeyResolver', () => {
     expect((await authErrorOf(fresh({ alg: 'RS256' }))).code).toBe('unknown_key');
   });
 
+  describe('selects a key by kty, crv and alg (RFC 7517 §4, RFC 7518 §3.1)', () => {
+    /** Resolves `alg` without a kid against `keys`: it succeeds only when exactly one key is usable. */
+    const onlyUsable = async (alg: string, keys: JWK[]) => {
+      idp.jwks.keys = keys;
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      return fresh({ alg }).then(
+        () => 'resolved',
+        (error: unknown) => (error as { code: string }).code,
+      );
+    };
+    const withoutKid = ({ kid: _kid, ...jwk }: JWK): JWK => jwk;
+
+    it('ignores a key whose kty does not fit the alg, even with the right key material', async () => {
+      const rsa = withoutKid(idp.key.publicJwk);
+      expect(await onlyUsable('RS256', [{ ...rsa, kty: 'EC' }, rsa])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, kty: 'EC' }])).toBe('unknown_key');
+    });
+
+    it('ignores an EC key on another curve than the alg names', async () => {
+      const p256 = withoutKid((await idp.createKey('ES256', { publish: false })).publicJwk);
+      expect(await onlyUsable('ES256', [{ ...p256, crv: 'P-384' }, p256])).toBe('resolved');
+      expect(await onlyUsable('ES384', [p256])).toBe('unknown_key');
+    });
+
+    it('ignores an OKP key that is not Ed25519 for EdDSA', async () => {
+      const ed = withoutKid((await idp.createKey('EdDSA', { publish: false })).publicJwk);
+      expect(await onlyUsable('EdDSA', [{ ...ed, crv: 'Ed448' }, ed])).toBe('resolved');
+      expect(await onlyUsable('EdDSA', [{ ...ed, crv: 'Ed448' }])).toBe('unknown_key');
+    });
+
+    it('ignores a key whose alg is another one, and takes a key without alg', async () => {
+      const rsa = withoutKid(idp.key.publicJwk);
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: 'PS256' }, rsa])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: undefined }])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: 'PS256' }])).toBe('unknown_key');
+    });
+  });
+
   it('ignores malformed entries in the set', async () => {
     idp.jwks.keys = [null, 'key', 42, idp.key.publicJwk] as unknown as JWK[];
     await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
