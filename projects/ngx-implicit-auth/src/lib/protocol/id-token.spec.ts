@@ -116,6 +116,13 @@ describe('validateIdToken', () => {
   });
 
   describe('malformed tokens', () => {
+    it('refuses a token that is not a string (RFC 7515 §7.1: compact serialisation)', async () => {
+      for (const token of [undefined, null, 42, ['a', 'b', 'c']]) {
+        const error = await authErrorOf(validateIdToken(token as unknown as string, options()));
+        expect(error.code).toBe('invalid_id_token');
+      }
+    });
+
     it('refuses an unknown crit extension, and b64', async () => {
       const payload = JSON.stringify(idp.claims({ nonce }));
       const crit = await signJws({ alg: 'RS256', kid: idp.key.kid, crit: ['exp'], exp: 1 }, payload, idp.key);
@@ -190,6 +197,13 @@ describe('validateIdToken', () => {
       );
     });
 
+    it('refuses an exp that is not a finite number (rule 9: a NumericDate)', async () => {
+      // JSON can spell a number too large for a double: it parses to Infinity, which would never expire.
+      const payload = JSON.stringify(idp.claims({ nonce, exp: 0 })).replace('"exp":0', '"exp":1e400');
+      const token = signJws({ alg: 'RS256', kid: idp.key.kid }, payload, idp.key);
+      expect(await codeOf(token)).toBe('missing_claim');
+    });
+
     it('accepts a token expired within the skew and refuses one expired beyond it (rule 9)', async () => {
       const token = await idp.signIdToken({ nonce, exp: idp.clock.nowSeconds() + 10 });
       idp.clock.advance(10 + 59);
@@ -229,6 +243,15 @@ describe('validateIdToken', () => {
         expect(await codeOf(idp.signIdToken({ nonce, auth_time: 'recent' }), { maxAgeSeconds: 300 })).toBe(
           'missing_claim',
         );
+      });
+
+      it('refuses an auth_time that is not a finite number', async () => {
+        const payload = JSON.stringify(idp.claims({ nonce, auth_time: 0 })).replace(
+          '"auth_time":0',
+          '"auth_time":-1e400',
+        );
+        const token = signJws({ alg: 'RS256', kid: idp.key.kid }, payload, idp.key);
+        expect(await codeOf(token, { maxAgeSeconds: 300 })).toBe('missing_claim');
       });
 
       it('refuses an authentication older than max_age plus the skew', async () => {
@@ -279,6 +302,9 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken())).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: 'another-nonce' }))).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: `${nonce}x` }))).toBe('nonce_mismatch');
+      // A prefix of the transaction's nonce is not it (the comparison looks at the lengths too).
+      expect(await codeOf(idp.signIdToken({ nonce: nonce.slice(0, -1) }))).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: '' }))).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: ['nonce-0123456789'] }))).toBe('nonce_mismatch');
     });
 
@@ -293,6 +319,16 @@ describe('validateIdToken', () => {
 
     it('is required when an access token came with the ID token', async () => {
       expect(await codeOf(idp.signIdToken({ nonce }), { accessToken })).toBe('at_hash_missing');
+    });
+
+    it('must be a string (§3.2.2.9)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: 42 }), { accessToken })).toBe('at_hash_missing');
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: [] }), { accessToken })).toBe('at_hash_missing');
+    });
+
+    it('must be the whole hash, not a prefix of it (§3.2.2.9)', async () => {
+      const prefix = referenceAtHash(accessToken, 'RS256').slice(0, -1);
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: prefix }), { accessToken })).toBe('at_hash_mismatch');
     });
 
     it('must match the access token', async () => {
