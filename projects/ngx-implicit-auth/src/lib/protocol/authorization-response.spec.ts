@@ -21,6 +21,13 @@ describe('parseAuthorizationResponse', () => {
     expect(parseAuthorizationResponse(encoded)).toEqual(expected);
   });
 
+  it('decodes every + as a space, as application/x-www-form-urlencoded says', () => {
+    expect(parseAuthorizationResponse('#scope=openid+profile+email&state=a+b+c')).toEqual({
+      scope: 'openid profile email',
+      state: 'a b c',
+    });
+  });
+
   it('maps every response parameter', () => {
     const response = parseAuthorizationResponse(
       '#state=s&error=access_denied&error_description=User+said+no&iss=https%3A%2F%2Fidp.example&id_token=x.y.z',
