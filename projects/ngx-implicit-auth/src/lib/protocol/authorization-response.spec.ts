@@ -28,6 +28,14 @@ describe('parseAuthorizationResponse', () => {
     });
   });
 
+  it('strips only a leading #: one inside a value is kept', () => {
+    expect(parseAuthorizationResponse('state=a#b')).toEqual({ state: 'a#b' });
+  });
+
+  it('keeps the decoding failure as the cause of a malformed response', async () => {
+    expect((await authErrorOf(() => parseAuthorizationResponse('state=%'))).cause).toBeInstanceOf(URIError);
+  });
+
   it('maps every response parameter', () => {
     const response = parseAuthorizationResponse(
       '#state=s&error=access_denied&error_description=User+said+no&iss=https%3A%2F%2Fidp.example&id_token=x.y.z',
@@ -112,6 +120,17 @@ describe('isAuthorizationResponse', () => {
 
   it.each(['', '#', '#/profile', '#section-2', '#statement=1', '#%'])('is false for %j', (f) => {
     expect(isAuthorizationResponse(f)).toBe(false);
+  });
+});
+
+describe('callback detection strips only the leading # or ?', () => {
+  it('keeps a ? or # inside the state', () => {
+    expect(stateOfResponse('#state=a?b')).toBe('a?b');
+    expect(stateOfResponse('?state=a#b')).toBe('a#b');
+  });
+
+  it('does not find state behind a # that is not the first character', () => {
+    expect(isAuthorizationResponse('x=1#state=s')).toBe(false);
   });
 });
 

@@ -66,6 +66,13 @@ describe('fetchProviderMetadata', () => {
     expect((await failureOf()).code).toBe('discovery_failed');
   });
 
+  it('accepts a document without the optional endpoints (OpenID Discovery §3)', async () => {
+    for (const name of ['jwks_uri', 'end_session_endpoint', 'userinfo_endpoint']) delete idp.metadata[name];
+    const metadata = await fetchProviderMetadata(idp.issuer, idp.fetch);
+    expect(metadata.authorization_endpoint).toBe(idp.authorizationEndpoint);
+    expect(metadata.jwks_uri).toBeUndefined();
+  });
+
   it('requires an authorization_endpoint', async () => {
     delete idp.metadata['authorization_endpoint'];
     expect((await failureOf()).code).toBe('discovery_failed');

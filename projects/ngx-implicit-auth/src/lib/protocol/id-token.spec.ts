@@ -136,6 +136,18 @@ describe('validateIdToken', () => {
       await expect(validateIdToken(token, options())).resolves.toBeTruthy();
     });
 
+    it('refuses a signature with a character outside base64url anywhere (RFC 7515 §2)', async () => {
+      const [header, payload, signature] = (await idp.signIdToken({ nonce })).split('.');
+      expect(await codeOf(`${header}.${payload}.+${signature}`)).toBe('invalid_id_token');
+      expect(await codeOf(`${header}.${payload}.${signature}=`)).toBe('invalid_id_token');
+    });
+
+    it('keeps what jose reported as the cause of a bad signature', async () => {
+      const other = await idp.createKey('RS256', { publish: false });
+      const token = await idp.signIdToken({ nonce }, { key: other, kid: idp.key.kid });
+      expect((await authErrorOf(validateIdToken(token, options()))).cause).toBeInstanceOf(Error);
+    });
+
     it.each([
       ['two parts', 'eyJhbGciOiJSUzI1NiJ9.e30'],
       ['four parts', 'a.b.c.d'],
@@ -215,6 +227,10 @@ describe('validateIdToken', () => {
     it('requires iat (rule 10)', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, iat: undefined }))).toBe('missing_claim');
       expect(await codeOf(idp.signIdToken({ nonce, iat: 'yesterday' }))).toBe('invalid_iat');
+    });
+
+    it('refuses an iat that is not a number, even a numeric string (rule 10)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, iat: String(idp.clock.nowSeconds()) }))).toBe('invalid_iat');
     });
 
     it('refuses an iat in the future beyond the skew (rule 10)', async () => {

@@ -98,6 +98,63 @@ describe('createJwksKeyResolver', () => {
     });
   });
 
+  it('refuses a kid that is not a string without fetching the set', async () => {
+    expect((await authErrorOf(resolve({ alg: 'RS256', kid: 42 as unknown as string }))).code).toBe('unknown_key');
+    expect(fetches()).toBe(0);
+  });
+
+  it('imports keys for verification only, not extractable', async () => {
+    const key = await resolve({ alg: 'RS256', kid: idp.key.kid });
+    expect(key.extractable).toBe(false);
+  });
+
+  it('caches imported keys per kid: each kid gets its own key', async () => {
+    const second = await idp.createKey('RS256');
+    const first = await resolve({ alg: 'RS256', kid: idp.key.kid });
+    const other = await resolve({ alg: 'RS256', kid: second.kid });
+    expect(other).not.toBe(first);
+    const data = new TextEncoder().encode('signed by the second key');
+    const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', second.privateKey, data);
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', other, signature, data)).toBe(true);
+  });
+
+  it('requires the public key material of the key type (RFC 7518 §6)', async () => {
+    const rsa = idp.key.publicJwk;
+    const ec = (await idp.createKey('ES256', { publish: false })).publicJwk;
+    const ed = (await idp.createKey('EdDSA', { publish: false })).publicJwk;
+    const cases: [string, JWK][] = [
+      ['RS256', { ...rsa, e: undefined }],
+      ['RS256', { ...rsa, n: undefined }],
+      ['ES256', { ...ec, y: undefined }],
+      ['ES256', { ...ec, x: undefined }],
+      ['EdDSA', { ...ed, x: undefined }],
+    ];
+    for (const [alg, jwk] of cases) {
+      idp.jwks.keys = [jwk];
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      expect((await authErrorOf(fresh({ alg, kid: jwk.kid }))).code).toBe('unknown_key');
+    }
+    idp.jwks.keys = [ed];
+    const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+    await expect(fresh({ alg: 'EdDSA', kid: ed.kid })).resolves.toBeTruthy();
+  });
+
+  it('waits the configured timeoutMs for the set, no less', async () => {
+    jest.useFakeTimers();
+    try {
+      const slow = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock, timeoutMs: 1_500 });
+      idp.http.hang(idp.jwksUri);
+      let settled = false;
+      const result = authErrorOf(slow({ alg: 'RS256', kid: idp.key.kid })).finally(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(1_499);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await result).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('ignores malformed entries in the set', async () => {
     idp.jwks.keys = [null, 'key', 42, idp.key.publicJwk] as unknown as JWK[];
     await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
