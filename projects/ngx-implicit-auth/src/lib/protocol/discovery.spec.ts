@@ -89,4 +89,19 @@ describe('fetchProviderMetadata', () => {
     idp.metadata[name] = value;
     expect((await failureOf()).code).toBe('discovery_failed');
   });
+
+  it('waits the given deadline for the document, no less', async () => {
+    jest.useFakeTimers();
+    try {
+      idp.http.hang(idp.discoveryUrl);
+      let settled = false;
+      const result = authErrorOf(fetchProviderMetadata(idp.issuer, idp.fetch, 1_500)).finally(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(1_499);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await result).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

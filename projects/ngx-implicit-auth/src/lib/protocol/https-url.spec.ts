@@ -46,3 +46,10 @@ describe('the https / loopback rule', () => {
     expect(await codeOf(new URL('https://idp.example/a'))).toBe('invalid_config');
   });
 });
+
+describe('parseHttpsUrl on a value that is not a URL', () => {
+  it('keeps the parse failure as the cause', async () => {
+    const error = await authErrorOf(() => parseHttpsUrl('not a url', 'invalid_config', 'url'));
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+});

@@ -100,3 +100,11 @@ describe('toSafeReturnUrl on values that are not strings', () => {
     expect(error.code).toBe('invalid_return_url');
   });
 });
+
+describe('toSafeReturnUrl with an origin that is not a URL', () => {
+  it('keeps the parse failure as the cause', async () => {
+    const error = await authErrorOf(() => toSafeReturnUrl('/profile', 'not an origin'));
+    expect(error.code).toBe('invalid_return_url');
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+});
