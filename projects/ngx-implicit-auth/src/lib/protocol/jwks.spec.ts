@@ -269,4 +269,23 @@ describe('createJwksKeyResolver', () => {
       await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
     });
   });
+
+  it('does not count a key without its public material as a candidate (RFC 7518 §6)', async () => {
+    const withoutKid = ({ kid: _kid, ...jwk }: JWK): JWK => jwk;
+    const rsa = withoutKid(idp.key.publicJwk);
+    const ec = withoutKid((await idp.createKey('ES256', { publish: false })).publicJwk);
+    const ed = withoutKid((await idp.createKey('EdDSA', { publish: false })).publicJwk);
+    const cases: [string, JWK, JWK][] = [
+      ['RS256', { ...rsa, e: undefined }, rsa],
+      ['ES256', { ...ec, y: undefined }, ec],
+      ['ES256', { ...ec, x: undefined }, ec],
+      ['EdDSA', { ...ed, x: undefined }, ed],
+    ];
+    for (const [alg, incomplete, complete] of cases) {
+      // Without a kid, exactly one usable key is required: the incomplete one must not count.
+      idp.jwks.keys = [incomplete, complete];
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      await expect(fresh({ alg })).resolves.toBeTruthy();
+    }
+  });
 });
