@@ -13,6 +13,9 @@ export default tseslint.config(
       'e2e/.artifacts/',
       'bench/.results/',
       'dev/.keys/',
+      // Mutation testing's sandboxes and reports (npm run mutation).
+      '.stryker-tmp/',
+      'reports/',
     ],
   },
   {

@@ -144,6 +144,11 @@ describe('buildAuthorizationUrl', () => {
     expect((await authErrorOf(() => buildAuthorizationUrl(tokenOnly))).code).toBe('invalid_config');
   });
 
+  it('refuses max_age with response type token even when a nonce is sent (OIDC Core §3.1.2.1)', async () => {
+    const tokenOnly = { ...request, responseType: 'token' as const, maxAge: 300 };
+    expect((await authErrorOf(() => buildAuthorizationUrl(tokenOnly))).code).toBe('invalid_config');
+  });
+
   it('requires a nonce with an ID token, and a state always', async () => {
     expect((await authErrorOf(() => buildAuthorizationUrl({ ...request, nonce: undefined }))).code).toBe(
       'invalid_config',

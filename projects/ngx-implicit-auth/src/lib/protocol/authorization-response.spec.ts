@@ -21,6 +21,21 @@ describe('parseAuthorizationResponse', () => {
     expect(parseAuthorizationResponse(encoded)).toEqual(expected);
   });
 
+  it('decodes every + as a space, as application/x-www-form-urlencoded says', () => {
+    expect(parseAuthorizationResponse('#scope=openid+profile+email&state=a+b+c')).toEqual({
+      scope: 'openid profile email',
+      state: 'a b c',
+    });
+  });
+
+  it('strips only a leading #: one inside a value is kept', () => {
+    expect(parseAuthorizationResponse('state=a#b')).toEqual({ state: 'a#b' });
+  });
+
+  it('keeps the decoding failure as the cause of a malformed response', async () => {
+    expect((await authErrorOf(() => parseAuthorizationResponse('state=%'))).cause).toBeInstanceOf(URIError);
+  });
+
   it('maps every response parameter', () => {
     const response = parseAuthorizationResponse(
       '#state=s&error=access_denied&error_description=User+said+no&iss=https%3A%2F%2Fidp.example&id_token=x.y.z',
@@ -108,6 +123,17 @@ describe('isAuthorizationResponse', () => {
   });
 });
 
+describe('callback detection strips only the leading # or ?', () => {
+  it('keeps a ? or # inside the state', () => {
+    expect(stateOfResponse('#state=a?b')).toBe('a?b');
+    expect(stateOfResponse('?state=a#b')).toBe('a#b');
+  });
+
+  it('does not find state behind a # that is not the first character', () => {
+    expect(isAuthorizationResponse('x=1#state=s')).toBe(false);
+  });
+});
+
 describe('providerError', () => {
   it('carries the provider error and description', () => {
     const error = providerError({ state: 's', error: 'access_denied', errorDescription: 'User said no' });
@@ -120,5 +146,35 @@ describe('providerError', () => {
       'provider error: invalid_target: unknown API',
     );
     expect(providerError({ state: 's', error: 'access_denied' }).message).toBe('provider error: access_denied');
+  });
+
+  describe('RFC 9207 §2.4 on error responses: a mixed-up provider must not inject an error', () => {
+    const issuer = 'https://idp.example';
+    const denied = { state: 's', error: 'login_required' };
+
+    it('refuses an error whose iss is not the issuer, exactly', () => {
+      for (const iss of ['https://evil.example', `${issuer}/`, '']) {
+        expect(providerError({ ...denied, iss }, issuer).code).toBe('response_issuer_mismatch');
+        expect(providerError({ ...denied, iss }, issuer, true).code).toBe('response_issuer_mismatch');
+      }
+    });
+
+    it('reports an error whose iss is the issuer, whether or not iss is required', () => {
+      expect(providerError({ ...denied, iss: issuer }, issuer)).toMatchObject({
+        code: 'provider_error',
+        error: 'login_required',
+      });
+      expect(providerError({ ...denied, iss: issuer }, issuer, true)).toMatchObject({ code: 'provider_error' });
+    });
+
+    it('requires iss on an error only when the provider advertises it', () => {
+      expect(providerError(denied, issuer, true).code).toBe('response_issuer_mismatch');
+      expect(providerError(denied, issuer, false)).toMatchObject({ code: 'provider_error', error: 'login_required' });
+      expect(providerError(denied, issuer)).toMatchObject({ code: 'provider_error', error: 'login_required' });
+    });
+
+    it('compares nothing when no issuer is given', () => {
+      expect(providerError({ ...denied, iss: 'https://evil.example' }).code).toBe('provider_error');
+    });
   });
 });

@@ -27,3 +27,16 @@ describe('decodeBase64urlJson', () => {
     expect((await authErrorOf(() => decodeBase64urlJson(value, 'invalid_id_token'))).code).toBe('invalid_id_token');
   });
 });
+
+describe('decodeBase64urlJson, the base64url alphabet (RFC 4648 §5)', () => {
+  it('decodes - and _ as the 62nd and 63rd characters', () => {
+    expect(decodeBase64urlJson('eyJhIjoiPz8-In0', 'invalid_id_token')).toEqual({ a: '??>' });
+    expect(decodeBase64urlJson('eyJhIjoiPz8_In0', 'invalid_id_token')).toEqual({ a: '???' });
+  });
+
+  it('keeps the decoding failure as the cause', async () => {
+    const error = await authErrorOf(() => decodeBase64urlJson('bm90IGpzb24', 'invalid_id_token'));
+    expect(error.code).toBe('invalid_id_token');
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+});

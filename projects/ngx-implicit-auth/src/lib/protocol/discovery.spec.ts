@@ -66,6 +66,13 @@ describe('fetchProviderMetadata', () => {
     expect((await failureOf()).code).toBe('discovery_failed');
   });
 
+  it('accepts a document without the optional endpoints (OpenID Discovery §3)', async () => {
+    for (const name of ['jwks_uri', 'end_session_endpoint', 'userinfo_endpoint']) delete idp.metadata[name];
+    const metadata = await fetchProviderMetadata(idp.issuer, idp.fetch);
+    expect(metadata.authorization_endpoint).toBe(idp.authorizationEndpoint);
+    expect(metadata.jwks_uri).toBeUndefined();
+  });
+
   it('requires an authorization_endpoint', async () => {
     delete idp.metadata['authorization_endpoint'];
     expect((await failureOf()).code).toBe('discovery_failed');
@@ -81,5 +88,20 @@ describe('fetchProviderMetadata', () => {
   ])('refuses %s %j (script injection or token leak)', async (name, value) => {
     idp.metadata[name] = value;
     expect((await failureOf()).code).toBe('discovery_failed');
+  });
+
+  it('waits the given deadline for the document, no less', async () => {
+    jest.useFakeTimers();
+    try {
+      idp.http.hang(idp.discoveryUrl);
+      let settled = false;
+      const result = authErrorOf(fetchProviderMetadata(idp.issuer, idp.fetch, 1_500)).finally(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(1_499);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await result).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

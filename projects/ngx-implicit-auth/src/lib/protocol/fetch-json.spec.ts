@@ -84,3 +84,15 @@ describe('fetchJsonObject', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
+
+describe('fetchJsonObject, an answer that is not JSON', () => {
+  it('keeps the parse failure as the cause', async () => {
+    const http = createFakeFetch();
+    http.on('https://idp.example/doc', () => new Response('<!doctype html>'));
+    const error = await authErrorOf(
+      fetchJsonObject(http.fetch, 'https://idp.example/doc', 'jwks_failed', { timeoutMs: 5_000 }),
+    );
+    expect(error.code).toBe('jwks_failed');
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+});

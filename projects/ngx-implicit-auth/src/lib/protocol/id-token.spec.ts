@@ -116,6 +116,13 @@ describe('validateIdToken', () => {
   });
 
   describe('malformed tokens', () => {
+    it('refuses a token that is not a string (RFC 7515 §7.1: compact serialisation)', async () => {
+      for (const token of [undefined, null, 42, ['a', 'b', 'c']]) {
+        const error = await authErrorOf(validateIdToken(token as unknown as string, options()));
+        expect(error.code).toBe('invalid_id_token');
+      }
+    });
+
     it('refuses an unknown crit extension, and b64', async () => {
       const payload = JSON.stringify(idp.claims({ nonce }));
       const crit = await signJws({ alg: 'RS256', kid: idp.key.kid, crit: ['exp'], exp: 1 }, payload, idp.key);
@@ -127,6 +134,18 @@ describe('validateIdToken', () => {
     it('accepts the same token without crit (the refusal is about crit)', async () => {
       const token = await signJws({ alg: 'RS256', kid: idp.key.kid }, JSON.stringify(idp.claims({ nonce })), idp.key);
       await expect(validateIdToken(token, options())).resolves.toBeTruthy();
+    });
+
+    it('refuses a signature with a character outside base64url anywhere (RFC 7515 §2)', async () => {
+      const [header, payload, signature] = (await idp.signIdToken({ nonce })).split('.');
+      expect(await codeOf(`${header}.${payload}.+${signature}`)).toBe('invalid_id_token');
+      expect(await codeOf(`${header}.${payload}.${signature}=`)).toBe('invalid_id_token');
+    });
+
+    it('keeps what jose reported as the cause of a bad signature', async () => {
+      const other = await idp.createKey('RS256', { publish: false });
+      const token = await idp.signIdToken({ nonce }, { key: other, kid: idp.key.kid });
+      expect((await authErrorOf(validateIdToken(token, options()))).cause).toBeInstanceOf(Error);
     });
 
     it.each([
@@ -190,6 +209,13 @@ describe('validateIdToken', () => {
       );
     });
 
+    it('refuses an exp that is not a finite number (rule 9: a NumericDate)', async () => {
+      // JSON can spell a number too large for a double: it parses to Infinity, which would never expire.
+      const payload = JSON.stringify(idp.claims({ nonce, exp: 0 })).replace('"exp":0', '"exp":1e400');
+      const token = signJws({ alg: 'RS256', kid: idp.key.kid }, payload, idp.key);
+      expect(await codeOf(token)).toBe('missing_claim');
+    });
+
     it('accepts a token expired within the skew and refuses one expired beyond it (rule 9)', async () => {
       const token = await idp.signIdToken({ nonce, exp: idp.clock.nowSeconds() + 10 });
       idp.clock.advance(10 + 59);
@@ -201,6 +227,10 @@ describe('validateIdToken', () => {
     it('requires iat (rule 10)', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, iat: undefined }))).toBe('missing_claim');
       expect(await codeOf(idp.signIdToken({ nonce, iat: 'yesterday' }))).toBe('invalid_iat');
+    });
+
+    it('refuses an iat that is not a number, even a numeric string (rule 10)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, iat: String(idp.clock.nowSeconds()) }))).toBe('invalid_iat');
     });
 
     it('refuses an iat in the future beyond the skew as a clock difference, with the offset (rule 10)', async () => {
@@ -284,6 +314,15 @@ describe('validateIdToken', () => {
         );
       });
 
+      it('refuses an auth_time that is not a finite number', async () => {
+        const payload = JSON.stringify(idp.claims({ nonce, auth_time: 0 })).replace(
+          '"auth_time":0',
+          '"auth_time":-1e400',
+        );
+        const token = signJws({ alg: 'RS256', kid: idp.key.kid }, payload, idp.key);
+        expect(await codeOf(token, { maxAgeSeconds: 300 })).toBe('missing_claim');
+      });
+
       it('refuses an authentication older than max_age plus the skew', async () => {
         const now = idp.clock.nowSeconds();
         const authenticated = (authTime: number) => idp.signIdToken({ nonce, auth_time: authTime });
@@ -306,6 +345,22 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken({ nonce, nbf: idp.clock.nowSeconds() + 3600 }))).toBe('invalid_id_token');
     });
 
+    it('refuses an ID token whose nbf is in the future beyond the skew (RFC 7519 §4.1.5)', async () => {
+      const now = idp.clock.nowSeconds();
+      await expect(validateIdToken(await idp.signIdToken({ nonce, nbf: now + 60 }), options())).resolves.toBeTruthy();
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: now + 61 }))).toBe('invalid_id_token');
+      // The skew is the configured one, not a constant.
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: now + 1 }), { clockSkewSeconds: 0 })).toBe('invalid_id_token');
+      await expect(validateIdToken(await idp.signIdToken({ nonce, nbf: now }), options())).resolves.toBeTruthy();
+    });
+
+    it('refuses an nbf that is not a number (RFC 7519 §4.1.5: a NumericDate)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: String(idp.clock.nowSeconds() - 10) }))).toBe(
+        'invalid_id_token',
+      );
+      expect(await codeOf(idp.signIdToken({ nonce, nbf: null }))).toBe('invalid_id_token');
+    });
+
     it('requires sub, a non-empty string', async () => {
       expect(await codeOf(idp.signIdToken({ nonce, sub: undefined }))).toBe('missing_claim');
       expect(await codeOf(idp.signIdToken({ nonce, sub: '' }))).toBe('missing_claim');
@@ -316,6 +371,9 @@ describe('validateIdToken', () => {
       expect(await codeOf(idp.signIdToken())).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: 'another-nonce' }))).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: `${nonce}x` }))).toBe('nonce_mismatch');
+      // A prefix of the transaction's nonce is not it (the comparison looks at the lengths too).
+      expect(await codeOf(idp.signIdToken({ nonce: nonce.slice(0, -1) }))).toBe('nonce_mismatch');
+      expect(await codeOf(idp.signIdToken({ nonce: '' }))).toBe('nonce_mismatch');
       expect(await codeOf(idp.signIdToken({ nonce: ['nonce-0123456789'] }))).toBe('nonce_mismatch');
     });
 
@@ -330,6 +388,16 @@ describe('validateIdToken', () => {
 
     it('is required when an access token came with the ID token', async () => {
       expect(await codeOf(idp.signIdToken({ nonce }), { accessToken })).toBe('at_hash_missing');
+    });
+
+    it('must be a string (§3.2.2.9)', async () => {
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: 42 }), { accessToken })).toBe('at_hash_missing');
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: [] }), { accessToken })).toBe('at_hash_missing');
+    });
+
+    it('must be the whole hash, not a prefix of it (§3.2.2.9)', async () => {
+      const prefix = referenceAtHash(accessToken, 'RS256').slice(0, -1);
+      expect(await codeOf(idp.signIdToken({ nonce, at_hash: prefix }), { accessToken })).toBe('at_hash_mismatch');
     });
 
     it('must match the access token', async () => {

@@ -60,6 +60,101 @@ describe('createJwksKeyResolver', () => {
     expect((await authErrorOf(fresh({ alg: 'RS256' }))).code).toBe('unknown_key');
   });
 
+  describe('selects a key by kty, crv and alg (RFC 7517 §4, RFC 7518 §3.1)', () => {
+    /** Resolves `alg` without a kid against `keys`: it succeeds only when exactly one key is usable. */
+    const onlyUsable = async (alg: string, keys: JWK[]) => {
+      idp.jwks.keys = keys;
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      return fresh({ alg }).then(
+        () => 'resolved',
+        (error: unknown) => (error as { code: string }).code,
+      );
+    };
+    const withoutKid = ({ kid: _kid, ...jwk }: JWK): JWK => jwk;
+
+    it('ignores a key whose kty does not fit the alg, even with the right key material', async () => {
+      const rsa = withoutKid(idp.key.publicJwk);
+      expect(await onlyUsable('RS256', [{ ...rsa, kty: 'EC' }, rsa])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, kty: 'EC' }])).toBe('unknown_key');
+    });
+
+    it('ignores an EC key on another curve than the alg names', async () => {
+      const p256 = withoutKid((await idp.createKey('ES256', { publish: false })).publicJwk);
+      expect(await onlyUsable('ES256', [{ ...p256, crv: 'P-384' }, p256])).toBe('resolved');
+      expect(await onlyUsable('ES384', [p256])).toBe('unknown_key');
+    });
+
+    it('ignores an OKP key that is not Ed25519 for EdDSA', async () => {
+      const ed = withoutKid((await idp.createKey('EdDSA', { publish: false })).publicJwk);
+      expect(await onlyUsable('EdDSA', [{ ...ed, crv: 'Ed448' }, ed])).toBe('resolved');
+      expect(await onlyUsable('EdDSA', [{ ...ed, crv: 'Ed448' }])).toBe('unknown_key');
+    });
+
+    it('ignores a key whose alg is another one, and takes a key without alg', async () => {
+      const rsa = withoutKid(idp.key.publicJwk);
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: 'PS256' }, rsa])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: undefined }])).toBe('resolved');
+      expect(await onlyUsable('RS256', [{ ...rsa, alg: 'PS256' }])).toBe('unknown_key');
+    });
+  });
+
+  it('refuses a kid that is not a string without fetching the set', async () => {
+    expect((await authErrorOf(resolve({ alg: 'RS256', kid: 42 as unknown as string }))).code).toBe('unknown_key');
+    expect(fetches()).toBe(0);
+  });
+
+  it('imports keys for verification only, not extractable', async () => {
+    const key = await resolve({ alg: 'RS256', kid: idp.key.kid });
+    expect(key.extractable).toBe(false);
+  });
+
+  it('caches imported keys per kid: each kid gets its own key', async () => {
+    const second = await idp.createKey('RS256');
+    const first = await resolve({ alg: 'RS256', kid: idp.key.kid });
+    const other = await resolve({ alg: 'RS256', kid: second.kid });
+    expect(other).not.toBe(first);
+    const data = new TextEncoder().encode('signed by the second key');
+    const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', second.privateKey, data);
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', other, signature, data)).toBe(true);
+  });
+
+  it('requires the public key material of the key type (RFC 7518 §6)', async () => {
+    const rsa = idp.key.publicJwk;
+    const ec = (await idp.createKey('ES256', { publish: false })).publicJwk;
+    const ed = (await idp.createKey('EdDSA', { publish: false })).publicJwk;
+    const cases: [string, JWK][] = [
+      ['RS256', { ...rsa, e: undefined }],
+      ['RS256', { ...rsa, n: undefined }],
+      ['ES256', { ...ec, y: undefined }],
+      ['ES256', { ...ec, x: undefined }],
+      ['EdDSA', { ...ed, x: undefined }],
+    ];
+    for (const [alg, jwk] of cases) {
+      idp.jwks.keys = [jwk];
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      expect((await authErrorOf(fresh({ alg, kid: jwk.kid }))).code).toBe('unknown_key');
+    }
+    idp.jwks.keys = [ed];
+    const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+    await expect(fresh({ alg: 'EdDSA', kid: ed.kid })).resolves.toBeTruthy();
+  });
+
+  it('waits the configured timeoutMs for the set, no less', async () => {
+    jest.useFakeTimers();
+    try {
+      const slow = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock, timeoutMs: 1_500 });
+      idp.http.hang(idp.jwksUri);
+      let settled = false;
+      const result = authErrorOf(slow({ alg: 'RS256', kid: idp.key.kid })).finally(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(1_499);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await result).code).toBe('network_timeout');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('ignores malformed entries in the set', async () => {
     idp.jwks.keys = [null, 'key', 42, idp.key.publicJwk] as unknown as JWK[];
     await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
@@ -173,5 +268,24 @@ describe('createJwksKeyResolver', () => {
       idp.http.json(idp.jwksUri, () => idp.jwks);
       await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
     });
+  });
+
+  it('does not count a key without its public material as a candidate (RFC 7518 §6)', async () => {
+    const withoutKid = ({ kid: _kid, ...jwk }: JWK): JWK => jwk;
+    const rsa = withoutKid(idp.key.publicJwk);
+    const ec = withoutKid((await idp.createKey('ES256', { publish: false })).publicJwk);
+    const ed = withoutKid((await idp.createKey('EdDSA', { publish: false })).publicJwk);
+    const cases: [string, JWK, JWK][] = [
+      ['RS256', { ...rsa, e: undefined }, rsa],
+      ['ES256', { ...ec, y: undefined }, ec],
+      ['ES256', { ...ec, x: undefined }, ec],
+      ['EdDSA', { ...ed, x: undefined }, ed],
+    ];
+    for (const [alg, incomplete, complete] of cases) {
+      // Without a kid, exactly one usable key is required: the incomplete one must not count.
+      idp.jwks.keys = [incomplete, complete];
+      const fresh = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+      await expect(fresh({ alg })).resolves.toBeTruthy();
+    }
   });
 });

@@ -6,6 +6,10 @@ describe('generateRandomToken', () => {
     expect(generateRandomToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('accepts 1024 bytes, the upper bound', () => {
+    expect(generateRandomToken(1024)).toHaveLength(1366);
+  });
+
   it('returns the requested number of bytes', () => {
     expect(generateRandomToken(16)).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(generateRandomToken(64)).toHaveLength(86);

@@ -52,6 +52,14 @@ describe('validateAuthorizationResponse', () => {
     expect(tokens.scopes).toEqual(['openid', 'read:items']);
   });
 
+  it('splits the scope on spaces and drops empty entries (RFC 6749 §3.3)', async () => {
+    const tokens = await validate(idp.authorizationResponse({ state, nonce, scope: 'openid  read:items ' }));
+    expect(tokens.scopes).toEqual(['openid', 'read:items']);
+    const fragment = idp.authorizationResponse({ state, responseType: 'token' });
+    const none = await validate(fragment, { responseType: 'token', requestedScope: '', nonce: undefined });
+    expect(none.scopes).toEqual([]);
+  });
+
   describe('RFC 9207 iss parameter', () => {
     it('is required when the provider advertises it, in a response without an ID token', async () => {
       const fragment = idp.authorizationResponse({ state, responseType: 'token' });

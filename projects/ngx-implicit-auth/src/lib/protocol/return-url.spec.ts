@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ImplicitAuthError } from '../errors';
 import { authErrorOf } from '../testing';
-import { toSafeReturnUrl } from './return-url';
+import { sameOriginHref, toSafeReturnUrl } from './return-url';
 
 describe('toSafeReturnUrl', () => {
   const origin = 'https://app.example';
@@ -75,5 +75,37 @@ describe('toSafeReturnUrl', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('sameOriginHref', () => {
+  const origin = 'https://app.example';
+
+  it('resolves a value against the origin and keeps it only when it stays on that origin', () => {
+    expect(sameOriginHref('/silent-renew.html', origin)).toBe('https://app.example/silent-renew.html');
+    expect(sameOriginHref('https://app.example/a?b#c', origin)).toBe('https://app.example/a?b#c');
+    expect(sameOriginHref('https://evil.example/a', origin)).toBeNull();
+    expect(sameOriginHref('//evil.example/a', origin)).toBeNull();
+    expect(sameOriginHref('http://app.example/a', origin)).toBeNull();
+  });
+
+  it('gives null, never throws, for what is not a URL', () => {
+    expect(sameOriginHref('/a', 'not an origin')).toBeNull();
+  });
+});
+
+describe('toSafeReturnUrl on values that are not strings', () => {
+  it.each([42, null, undefined, { toString: () => '/profile' }])('refuses %p', async (value) => {
+    const error = await authErrorOf(() => toSafeReturnUrl(value as unknown as string, 'https://app.example'));
+    expect(error.code).toBe('invalid_return_url');
+  });
+});
+
+describe('toSafeReturnUrl with an origin that is not a URL', () => {
+  it('keeps the parse failure as the cause', async () => {
+    const error = await authErrorOf(() => toSafeReturnUrl('/profile', 'not an origin'));
+    expect(error.code).toBe('invalid_return_url');
+    // By name: jsdom's URL throws a TypeError of another realm.
+    expect(error.cause).toMatchObject({ name: 'TypeError' });
   });
 });
