@@ -81,10 +81,14 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       win.clearTimeout(grace);
       iframe.removeEventListener('load', onLoad);
       win.removeEventListener('message', onMessage);
-      // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it in a later task so
-      // it overlaps the signature check instead of delaying it. Nothing listens to the frame any more meanwhile.
-      if (removeLater) win.setTimeout(() => iframe.remove());
-      else iframe.remove();
+      // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it once the browser is
+      // idle (the renewal's validation and storage done; at the latest within a second), off the renewal's
+      // critical path. Nothing listens to the frame any more meanwhile.
+      if (removeLater) {
+        const remove = () => iframe.remove();
+        if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(remove, { timeout: 1000 });
+        else win.setTimeout(remove);
+      } else iframe.remove();
     };
     const onMessage = (event: MessageEvent) => {
       const frame = iframe.contentWindow;
