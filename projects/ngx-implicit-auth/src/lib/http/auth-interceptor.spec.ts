@@ -431,6 +431,9 @@ describe('implicitAuthInterceptor', () => {
         });
       expect(bypassWarnings()).toHaveLength(1);
       expect(bypassWarnings()[0][0]).toMatch(/withInterceptorsFromDi/);
+      // Both kinds of app are told what to do: an NgModule app with ImplicitAuthModule.forRoot too.
+      expect(bypassWarnings()[0][0]).toMatch(/Standalone app: .*withInterceptors\(\[implicitAuthInterceptor\]\)/);
+      expect(bypassWarnings()[0][0]).toMatch(/NgModule app \(ImplicitAuthModule\.forRoot/);
     });
 
     it.each([

@@ -42,8 +42,9 @@ export function provideInterceptorCheck(): EnvironmentProviders {
             warned = true;
             console.warn(
               `ngx-implicit-auth: ${req.method} ${req.url} goes to a configured API but bypassed the token interceptor. ` +
-                'Use provideHttpClient(withInterceptors([implicitAuthInterceptor])), or add withInterceptorsFromDi() ' +
-                'for ImplicitAuthInterceptor in HTTP_INTERCEPTORS.',
+                'Standalone app: provideHttpClient(withInterceptors([implicitAuthInterceptor])). ' +
+                'NgModule app (ImplicitAuthModule.forRoot registers ImplicitAuthInterceptor in HTTP_INTERCEPTORS): ' +
+                'provideHttpClient(withInterceptorsFromDi()) in the root module, or the class interceptor never runs.',
             );
           }
           return next(req);
