@@ -7,14 +7,14 @@ import { ImplicitAuthService } from './implicit-auth.service';
 import type { AuthFlows } from './on-demand';
 import { isAuthorizationResponse } from './protocol/callback-detection';
 import { loadOnDemand } from './on-demand-loader';
+import { finishLogoutReturn, takeCallback } from './session/address-bar';
 import { SessionKeeper } from './session/session-keeper';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
 import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
- * The library's {@link ImplicitAuthService}: a facade. The session and its rules live in the `SessionKeeper`; sign-in,
- * callback, restore and renewal in the flows (`flows/`, `renewal/`), loaded on demand with the response-handling code.
- * See `lib/README.md` for the map.
+ * The library's {@link ImplicitAuthService}, a facade: the session and its rules live in the `SessionKeeper`; sign-in,
+ * callback, restore and renewal in the flows (`flows/`, `renewal/`), loaded on demand. Map: `lib/README.md`.
  */
 @Injectable()
 export class DefaultImplicitAuthService extends ImplicitAuthService implements OnDestroy {
@@ -49,10 +49,10 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   start(): void {
     const keeper = this.#keeper;
     const renew = this.#config.silentRenew;
-    keeper.finishLogoutReturn();
+    finishLogoutReturn(keeper);
     // The kept session first: a refused callback must leave it exactly as it was.
     keeper.restoreKept();
-    const callback = keeper.takeCallback();
+    const callback = takeCallback(keeper);
     const epoch = keeper.epoch;
     let work: Promise<unknown> = Promise.resolve();
     if (callback) work = this.#finishSignIn(callback);
@@ -80,7 +80,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   }
 
   override async handleCallback(fragment?: string): Promise<boolean> {
-    const encoded = fragment === undefined ? this.#keeper.takeCallback() : fragment;
+    const encoded = fragment === undefined ? takeCallback(this.#keeper) : fragment;
     if (!encoded || !isAuthorizationResponse(encoded)) return false;
     const returnUrl = await this.#finishSignIn(encoded);
     if (this.#router?.navigated) await this.#router.navigateByUrl(returnUrl);

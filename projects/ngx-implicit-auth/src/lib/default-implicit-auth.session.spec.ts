@@ -384,6 +384,27 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
       );
     });
 
+    it('announces token_expiring before expiry; renews right after only when renewal is automatic', async () => {
+      for (const automatic of [false, true]) {
+        const auth = await signedIn({ silentRenew: { timeoutMs: 5000, automatic, marginSeconds: 60 } });
+        const events: ImplicitAuthEvent[] = [];
+        auth.events.subscribe((event) => events.push(event));
+        const { expiresAt } = auth.currentAccessToken()!;
+        const before = silent.requests.length;
+        idp.clock.advance(3600 - 59);
+        try {
+          // Timers of a sleeping tab are late: the planned moment is checked again when the page gets focus.
+          window.dispatchEvent(new Event('focus'));
+          await settle();
+          expect(events[0]).toEqual({ type: 'token_expiring', audience: 'https://api.example', expiresAt });
+          expect(silent.requests.length - before).toBe(automatic ? 1 : 0);
+        } finally {
+          idp.clock.advance(-(3600 - 59));
+        }
+        TestBed.resetTestingModule();
+      }
+    });
+
     it('exposes the raw ID token while signed in, and null after sign-out', async () => {
       const auth = await signedIn();
       expect(auth.idToken()).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);

@@ -15,6 +15,12 @@ export type ImplicitAuthEvent =
       readonly appState?: unknown;
     }
   | { readonly type: 'token_received'; readonly audience: string | undefined; readonly expiresAt: number }
+  /**
+   * The session's token is about to expire (`silentRenew.marginSeconds` before, 60 s without silent renewal, or half
+   * the remaining lifetime for a short-lived token): automatic renewal starts right after; without it, the app may
+   * ask the user to sign in again.
+   */
+  | { readonly type: 'token_expiring'; readonly audience: string | undefined; readonly expiresAt: number }
   | { readonly type: 'validation_failed'; readonly error: ImplicitAuthError }
   | { readonly type: 'renewal_started'; readonly audience: string | undefined }
   | { readonly type: 'renewal_failed'; readonly error: ImplicitAuthError }

@@ -164,6 +164,7 @@ function shapeOf(event: ImplicitAuthEvent) {
     case 'signed_in':
       return { type: event.type, returnUrl: event.returnUrl, sub: event.claims?.sub };
     case 'token_received':
+    case 'token_expiring':
       return { type: event.type, audience: event.audience, expiresAt: event.expiresAt };
     case 'renewal_started':
       return { type: event.type, audience: event.audience };

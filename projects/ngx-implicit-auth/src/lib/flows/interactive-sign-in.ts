@@ -83,7 +83,7 @@ export async function finishSignIn(ctx: FlowContext, encoded: string, epoch: num
 
 /**
  * The provider's logout URL, with a fresh `state` (some providers only redirect back when the request carries one),
- * remembered so the return can be recognised (`SessionKeeper.finishLogoutReturn`).
+ * remembered so the return can be recognised (`finishLogoutReturn` in `session/address-bar.ts`).
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout (§2, `state`)
  */
 export async function providerLogoutUrl(

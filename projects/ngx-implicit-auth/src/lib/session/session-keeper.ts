@@ -3,7 +3,6 @@ import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { reportInDevMode } from '../dev-hints';
 import { ImplicitAuthError } from '../errors';
-import { isAuthorizationResponse, stateOfResponse } from '../protocol/callback-detection';
 import { RESERVED_LOGOUT_PARAMETERS } from '../protocol/reserved-parameters';
 import { sameOriginHref } from '../protocol/return-url';
 import type { SignOutReason } from '../events';
@@ -23,6 +22,9 @@ import { type HintStorage, hintStorage, storageOf } from './web-storage';
  * tab's), when it ends (the sign-out epoch and generation), what the other tabs hear, and when it is renewed. Every
  * flow goes through it; nothing else writes the session.
  */
+/** Without silent renewal, how long before expiry `token_expiring` is announced, in seconds. */
+const DEFAULT_EXPIRY_NOTICE_SECONDS = 60;
+
 export class SessionKeeper {
   /** Every key, the tab channel and the lock are this app's own (issuer + client id). */
   readonly keys: StorageKeys;
@@ -64,10 +66,11 @@ export class SessionKeeper {
     this.tabs = createTabSync<Session>({ name: this.keys.namespace, isTokens: isSession });
     this.#stopListening = this.tabs.onMessage((message) => this.#onTabMessage(message));
     window.addEventListener('pageshow', this.#onPageShow);
-    this.#scheduler = createRenewalScheduler(onDue, {
+    // Planned for every session: `token_expiring` is announced whether or not renewal is automatic.
+    this.#scheduler = createRenewalScheduler(() => this.#due(onDue), {
       clock,
       window,
-      marginMs: config.silentRenew ? config.silentRenew.marginSeconds * 1000 : 0,
+      marginMs: (config.silentRenew ? config.silentRenew.marginSeconds : DEFAULT_EXPIRY_NOTICE_SECONDS) * 1000,
     });
   }
 
@@ -140,15 +143,27 @@ export class SessionKeeper {
     this.tabs.publish({ type: 'tokens_updated', audience, tokens: session });
   }
 
-  /** Makes `session` the current one and plans its renewal. */
+  /** Makes `session` the current one and plans its renewal (and the `token_expiring` notice). */
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
-    const renew = this.config.silentRenew;
     // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
     const expiresAt =
       session.accessTokens[this.config.audience ?? '']?.expiresAt ??
       (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
-    if (renew && renew.automatic && expiresAt) this.#scheduler.schedule(expiresAt);
+    if (expiresAt) this.#scheduler.schedule(expiresAt);
+  }
+
+  /** The planned moment before expiry: the app hears `token_expiring`, then automatic renewal (if on) starts. */
+  #due(renewNow: () => void): void {
+    const session = this.session();
+    if (!session) return;
+    const audience = this.config.audience;
+    const expiresAt =
+      session.accessTokens[audience ?? '']?.expiresAt ??
+      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
+    this.state.emit({ type: 'token_expiring', audience, expiresAt });
+    const renew = this.config.silentRenew;
+    if (renew && renew.automatic) renewNow();
   }
 
   /**
@@ -200,41 +215,6 @@ export class SessionKeeper {
   keptIdTokenHint(): string | undefined {
     const renew = this.config.silentRenew;
     return (renew && renew.idTokenHint === 'session' && this.hints.get(this.keys.idTokenHint)) || undefined;
-  }
-
-  /**
-   * Takes an authorization response out of the address bar, if one is there, so no route, history entry or analytics
-   * script sees `#access_token=…`; the page becomes the one the sign-in asked to return to (the guard waits for the
-   * response's validation before trusting it). Returns the response, or `null`.
-   * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.3 (tokens in the URL)
-   */
-  takeCallback(): string | null {
-    const { hash, pathname, search } = this.window.location;
-    if (!isAuthorizationResponse(hash)) return null;
-    const state = stateOfResponse(hash);
-    this.replaceUrl((state === undefined ? null : this.transactions.peek(state))?.returnUrl ?? pathname + search);
-    return hash;
-  }
-
-  /**
-   * Back from RP-initiated logout: the provider passes the `state` sent back in the query. Only that exact value
-   * is taken out of the address bar (an app may use a `state` parameter of its own).
-   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RedirectionAfterLogout (§3)
-   */
-  finishLogoutReturn(): void {
-    const expected = this.hints.get(this.keys.logoutState);
-    if (!expected) return;
-    const url = new URL(this.window.location.href);
-    const states = url.searchParams.getAll('state');
-    if (states.length !== 1 || states[0] !== expected) return;
-    this.hints.remove(this.keys.logoutState);
-    url.searchParams.delete('state');
-    this.replaceUrl(url.pathname + url.search + url.hash);
-  }
-
-  /** Replaces the address bar's URL without a navigation or a history entry. */
-  replaceUrl(url: string): void {
-    this.window.history.replaceState(this.window.history.state, '', url);
   }
 
   /** Records an error as the last error (and, for a refused response, as an event); returns it typed. */
