@@ -4,7 +4,7 @@ import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import { provideImplicitAuth } from './provide-implicit-auth';
 import { storageKeys } from './session/storage-keys';
-import { answerSilentRequests, createTestIssuer, type SilentAnswers, type TestIssuer } from './testing';
+import { answerSilentRequests, createTestIssuer, type SilentAnswers, type TestIssuer, freshPage } from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
@@ -25,9 +25,7 @@ describe('ImplicitAuthService (a device clock that is wrong)', () => {
   });
 
   beforeEach(() => {
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
+    freshPage();
     redirects = [];
     silent = answerSilentRequests(idp);
   });

@@ -5,7 +5,7 @@ import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { provideImplicitAuth } from './provide-implicit-auth';
 import { storageKeys } from './session/storage-keys';
-import { authErrorOf, createFakeLocks, createTestIssuer, type TestIssuer } from './testing';
+import { authErrorOf, createFakeLocks, createTestIssuer, type TestIssuer, freshPage } from './testing';
 import {
   IMPLICIT_AUTH_CLOCK,
   IMPLICIT_AUTH_FETCH,
@@ -26,9 +26,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
 
   beforeEach(async () => {
     idp = await createTestIssuer({ issuer: 'https://idp.example' });
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
+    freshPage();
     redirects = [];
   });
 

@@ -9,6 +9,7 @@ import {
   loadPage as loadPageOf,
   type SilentAnswers,
   type TestIssuer,
+  freshPage,
 } from './testing';
 
 /**
@@ -27,9 +28,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
   });
 
   beforeEach(() => {
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
+    freshPage();
     redirects = [];
     silent = answerSilentRequests(idp);
     requests = silent.requests;

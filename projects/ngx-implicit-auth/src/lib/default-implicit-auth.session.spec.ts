@@ -11,6 +11,7 @@ import {
   loadPage as loadPageOf,
   type SilentAnswers,
   type TestIssuer,
+  freshPage,
 } from './testing';
 
 /**
@@ -28,9 +29,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
   });
 
   beforeEach(() => {
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
+    freshPage();
     redirects = [];
     silent = answerSilentRequests(idp);
   });

@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 import { ImplicitAuthModule } from './implicit-auth.module';
 import { ImplicitAuthService } from './implicit-auth.service';
-import { createTestIssuer, type TestIssuer } from './testing';
+import { createTestIssuer, type TestIssuer, freshPage } from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
@@ -21,9 +21,7 @@ describe('ImplicitAuthModule.forRoot (NgModule apps)', () => {
   });
 
   beforeEach(() => {
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
+    freshPage();
     redirects.length = 0;
   });
 

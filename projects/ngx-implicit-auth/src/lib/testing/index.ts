@@ -18,5 +18,6 @@ export {
   type TestIssuerOptions,
   type TestSigningKey,
 } from './test-issuer';
+export { freshPage } from './fresh-page';
 export { loadPage } from './load-page';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
