@@ -3,7 +3,7 @@
  * your own, without the demo app. Each `--app` (an origin, or a base URL such as `http://localhost:4200/app/` for
  * an app under a sub-path; repeatable; default `http://localhost:4200`, where `ng serve` runs) gets its base URL
  * and base + `silent-callback.html` as redirect URIs, and its origin may call the demo API. Prints the config to
- * paste into `provideImplicitAuth({ … })`; Ctrl-C (or SIGTERM) stops both servers.
+ * paste into `provideImplicitAuth({ … }, withSilentRenew(), withTabSync())`; Ctrl-C (or SIGTERM) stops both servers.
  *
  * Environment: IDP_PORT (4400), API_PORT (4401) (0: any free port, printed), ACCESS_TOKEN_TTL and ID_TOKEN_TTL
  * (seconds, default 3600), DEV_KEYS_DIR (where the signing key lives, default dev/.keys).
@@ -118,7 +118,7 @@ function banner() {
       );
     }
   }
-  lines.push('', `Paste into provideImplicitAuth({ … }) for ${bases[0]}:`, '', ...configLines(bases[0]), '');
+  lines.push('', `Paste into provideImplicitAuth({ … }, …) for ${bases[0]}:`, '', ...configLines(bases[0]), '');
   lines.push('Press Ctrl-C to stop.', '');
   return lines.join('\n');
 }
@@ -134,12 +134,10 @@ function configLines(base) {
     `  apis: [{ url: ${quote(`${api.url}/api`)} }],`,
   ];
   // Under a sub-path the library's origin-based defaults point at the origin's root, not at the app.
-  if (new URL(base).pathname !== '/') {
-    lines.push(
-      `  redirectUri: ${quote(base)},`,
-      `  silentRenew: { redirectUri: ${quote(`${base}silent-callback.html`)} },`,
-      `  logout: { postLogoutRedirectUri: ${quote(base)} },`,
-    );
+  const subPath = new URL(base).pathname !== '/';
+  if (subPath) {
+    lines.push(`  redirectUri: ${quote(base)},`, `  logout: { postLogoutRedirectUri: ${quote(base)} },`);
   }
-  return lines;
+  const renew = subPath ? `{ redirectUri: ${quote(`${base}silent-callback.html`)} }` : '';
+  return ['{', ...lines, `}, withSilentRenew(${renew}), withTabSync()`];
 }

@@ -1,17 +1,17 @@
 import { bootstrapApplication } from '@angular/platform-browser';
-import { isImplicitAuthError, type ImplicitAuthConfig } from 'ngx-implicit-auth';
+import { isImplicitAuthError } from 'ngx-implicit-auth';
 import { App } from './app/app';
-import { createAppConfig } from './app/app.config';
+import { createAppConfig, type DemoAuthConfig } from './app/app.config';
 
 /**
  * The demo reads its settings at start-up from `auth.config.json`, served beside the app, so one build runs
  * against the local provider, an Auth0 tenant or any OpenID provider.
  */
-async function loadAuthConfig(): Promise<ImplicitAuthConfig> {
+async function loadAuthConfig(): Promise<DemoAuthConfig> {
   const response = await fetch('auth.config.json', { cache: 'no-store' });
   if (!response.ok) throw new StartupError('config_unreachable', `auth.config.json: HTTP ${response.status}`);
   try {
-    return (await response.json()) as ImplicitAuthConfig;
+    return (await response.json()) as DemoAuthConfig;
   } catch (error: unknown) {
     // A syntax error in the file is the user's to fix: say which file and why, not a stack trace.
     throw new StartupError('invalid_config', `auth.config.json is not valid JSON (${String(error)})`);

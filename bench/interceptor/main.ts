@@ -40,6 +40,7 @@ import {
   ImplicitAuthService,
   implicitAuthInterceptor,
   provideImplicitAuth,
+  withStorage,
 } from 'ngx-implicit-auth';
 import { FakeImplicitAuthService, provideImplicitAuthTesting } from 'ngx-implicit-auth/testing';
 import { firstValueFrom, type Observable, of } from 'rxjs';
@@ -114,10 +115,6 @@ function authConfig(settings: BenchSettings, apis: ApiConfig[]): ImplicitAuthCon
     scope: settings.scope,
     audience: settings.audience,
     apis,
-    // Shared by the `one` and `hundred` apps through sessionStorage, so only one interactive sign-in is needed.
-    storage: 'session',
-    // Tokens live an hour, far longer than the bench: no renewal timer, iframe or tab sync may run during timing.
-    silentRenew: false,
   };
 }
 
@@ -130,7 +127,12 @@ async function createInjector(providers: (Provider | EnvironmentProviders)[]): P
 async function createAuthInjector(settings: BenchSettings, apis: ApiConfig[]): Promise<EnvironmentInjector> {
   const config = authConfig(settings, apis);
   const http = provideHttpClient(withInterceptors([implicitAuthInterceptor]));
-  if (settings.tokenSource === 'real') return createInjector([http, provideImplicitAuth(config)]);
+  // Shared by the `one` and `hundred` apps through sessionStorage (withStorage), so one interactive sign-in does.
+  // Tokens live an hour, far longer than the bench: without withSilentRenew() and withTabSync() no renewal timer,
+  // iframe or tab message runs during timing.
+  if (settings.tokenSource === 'real') {
+    return createInjector([http, provideImplicitAuth(config, withStorage('session'))]);
+  }
   const injector = await createInjector([http, provideImplicitAuthTesting({ config, signedIn: true })]);
   injector.get(FakeImplicitAuthService).setAccessToken(FAKE_TOKEN, { scopes: settings.scope.split(' ') });
   return injector;

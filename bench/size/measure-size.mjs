@@ -68,6 +68,7 @@ export async function measureSize({ log }) {
     log(`size: built ${app.project} (${seconds.toFixed(1)} s)`);
     measured[name] = await measureApp(app);
   }
+  const features = await measureFeatures(log, measured.baseline);
   await buildAngularProject(APPS.library.project, ['--source-map', `--output-path=${MAPPED_LIBRARY_DIST}`]);
   const bySource = await bytesBySourceFile(MAPPED_LIBRARY_DIST);
   const { baseline, library } = measured;
@@ -124,25 +125,78 @@ export async function measureSize({ log }) {
     // Whether jose's signature check is part of the initial JS, or loaded on first use.
     signatureValidationInitial: (library.byPackage.jose?.initial ?? 0) > 0,
     baseline: { initialFiles: baseline.initial.files, lazyFiles: baseline.lazy.files },
-    library: { initialFiles: library.initial.files, lazyFiles: library.lazy.files },
+    library: {
+      initialFiles: library.initial.files,
+      lazyFiles: library.lazy.files,
+      unreachableFiles: library.unreachable,
+    },
     packages,
     sourceFiles,
+    features,
     peersReported: PEERS_REPORTED,
   };
 }
 
 /**
- * The JS of one built app, initial (what index.html loads) and lazy (every other chunk): sizes per file and
- * minified bytes per package from the metafile.
+ * Every optional feature's cost: the library app built once with no feature (`core`: `provideImplicitAuth(config)`
+ * alone) and once per feature with only that one (angular.json `feature-<name>` configurations replace
+ * library/features.ts with features/<name>.ts). A feature's cost is its build's whole-library bytes minus the core's:
+ * what an app pays for using it. Brotli of a whole build, so a few bytes of noise either way.
+ */
+export const FEATURES = Object.freeze([
+  'silent-renew',
+  'tab-sync',
+  'storage',
+  'user-info',
+  'logging',
+  'config-loader',
+  'guard-options',
+]);
+
+async function measureFeatures(log, baseline) {
+  const build = async (name) => {
+    const dist = join(ROOT, `dist/bench/size-feature-${name}`);
+    const args = [`--configuration=feature-${name}`, '--stats-json', `--output-path=${dist}`];
+    const seconds = await buildAngularProject(APPS.library.project, args);
+    log(`size: built the library app with ${name === 'core' ? 'no feature' : name} (${seconds.toFixed(1)} s)`);
+    const app = await measureApp({ entry: APPS.library.entry, dist });
+    return {
+      initial: app.initial.brotliBytes - baseline.initial.brotliBytes,
+      total: app.all.brotliBytes - baseline.all.brotliBytes,
+    };
+  };
+  const core = await build('core');
+  const costs = [];
+  for (const name of FEATURES) {
+    const alone = await build(name);
+    costs.push({ name, initial: alone.initial - core.initial, total: alone.total - core.total });
+  }
+  return { core, costs };
+}
+
+/**
+ * The JS of one built app, initial (what index.html loads) and lazy (every chunk the app can load: reachable from
+ * the initial JS through its static and dynamic imports): sizes per file and minified bytes per package from the
+ * metafile. A chunk nothing reachable imports is never downloaded and not counted: esbuild emits one for every
+ * `import()` in a package file it bundles, even one inside code it tree-shook (an unused feature's), and the
+ * output of the code that remains shows which ones the app can still ask for. Those are listed as `unreachable`.
  */
 async function measureApp({ entry, dist }) {
   const browserDir = join(dist, 'browser');
   const metafile = JSON.parse(await readFile(join(dist, 'stats.json'), 'utf8'));
   const initialFiles = initialScripts(await readFile(join(browserDir, 'index.html'), 'utf8'));
   checkAgainstMetafile(initialFiles, metafile, entry, dist);
-  const lazyFiles = Object.keys(metafile.outputs).filter(
-    (file) => file.endsWith('.js') && !initialFiles.includes(file),
-  );
+  const reachable = new Set();
+  const visit = (file) => {
+    if (reachable.has(file)) return;
+    reachable.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (!imported.external) visit(imported.path);
+    }
+  };
+  initialFiles.forEach(visit);
+  const lazyFiles = [...reachable].filter((file) => file.endsWith('.js') && !initialFiles.includes(file));
+  const unreachable = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !reachable.has(file));
 
   const byPackage = {};
   const measureFiles = async (files, part) => {
@@ -167,7 +221,7 @@ async function measureApp({ entry, dist }) {
   const initial = await measureFiles(initialFiles, 'initial');
   const lazy = await measureFiles(lazyFiles, 'lazy');
   const all = { rawBytes: initial.rawBytes + lazy.rawBytes, brotliBytes: initial.brotliBytes + lazy.brotliBytes };
-  return { initial, lazy, all, byPackage };
+  return { initial, lazy, all, byPackage, unreachable };
 }
 
 /** Minified bytes per original source file, initial and lazy, from a build with source maps. */

@@ -76,6 +76,9 @@ function printSize(size, print) {
       `  lazy chunk of the library app: ${file.file}, ${int(file.rawBytes)} minified, ${int(file.brotliBytes)} brotli`,
     );
   }
+  for (const file of size.library.unreachableFiles ?? []) {
+    print(`  not counted: ${file}, a chunk no reachable code imports (an unused feature's)`);
+  }
   print(
     '\n  Where the added bytes come from (minified bytes per package, from the metafile; brotli estimated pro rata)',
   );
@@ -104,6 +107,22 @@ function printSize(size, print) {
         int(f.estimatedBrotli),
       ]),
   );
+  if (size.features) {
+    const { core, costs } = size.features;
+    print(
+      `\n  Optional features: what each adds to the core (provideImplicitAuth(config) alone: ${kB(core.initial)} kB ` +
+        `initial, ${kB(core.total)} kB whole), brotli; the quick start uses silent-renew and tab-sync`,
+    );
+    table(
+      print,
+      ['feature', 'initial', 'whole library'],
+      costs.map((f) => [
+        `with${f.name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}()`,
+        int(f.initial),
+        int(f.total),
+      ]),
+    );
+  }
   print('\n  Peers, as reported in the project brief (not measured here):');
   for (const peer of size.peersReported) {
     print(`    ${peer.name}: +${peer.kB.toFixed(1)} kB${peer.note ? ` (${peer.note})` : ''}`);

@@ -8,6 +8,7 @@ import { ChangeDetectionStrategy, Component, inject, provideZonelessChangeDetect
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideRouter, RouterLink, RouterOutlet, type Routes } from '@angular/router';
 import { authGuard, ImplicitAuthService, implicitAuthInterceptor, provideImplicitAuth } from 'ngx-implicit-auth';
+import { config, features } from './features';
 import { Home, Messages } from '../shared/pages';
 
 const routes: Routes = [
@@ -41,11 +42,15 @@ bootstrapApplication(App, {
     provideZonelessChangeDetection(),
     provideRouter(routes),
     provideHttpClient(withInterceptors([implicitAuthInterceptor])),
-    provideImplicitAuth({
-      issuer: 'https://idp.example.com/',
-      clientId: 'size-bench',
-      audience: 'https://api.example.com',
-      apis: [{ url: 'https://api.example.com' }],
-    }),
+    provideImplicitAuth(
+      config({
+        issuer: 'https://idp.example.com/',
+        clientId: 'size-bench',
+        audience: 'https://api.example.com',
+        apis: [{ url: 'https://api.example.com' }],
+      }),
+      // The README's quick start: `withSilentRenew()` and `withTabSync()` (see ./features.ts).
+      ...features,
+    ),
   ],
 }).catch((error: unknown) => console.error(error));

@@ -19,7 +19,14 @@ export type {
 export { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './lib/errors';
 export type { ImplicitAuthErrorCode, ImplicitAuthErrorOptions, ProviderErrorCode } from './lib/errors';
 export type { ImplicitAuthEvent, SignOutReason } from './lib/events';
-export type { ImplicitAuthFeature, ImplicitAuthFeatureKind } from './lib/features';
+export type { ImplicitAuthConfigLoader, ImplicitAuthFeature, ImplicitAuthFeatureKind } from './lib/features';
+export { withConfigLoader } from './lib/features/with-config-loader';
+export { withLogging } from './lib/features/with-logging';
+export type { ImplicitAuthLogger, ImplicitAuthLoggingOptions, ImplicitAuthLogLevel } from './lib/features/with-logging';
+export { withSilentRenew } from './lib/features/with-silent-renew';
+export { withStorage } from './lib/features/with-storage';
+export { withTabSync } from './lib/features/with-tab-sync';
+export { withUserInfo } from './lib/features/with-user-info';
 export { ImplicitAuthService } from './lib/implicit-auth.service';
 export type {
   AccessTokenInfo,

@@ -45,10 +45,12 @@ describe('ng add ngx-implicit-auth', () => {
 
       expect(code).toContain(
         "provideImplicitAuth({ issuer: 'https://idp.example/', clientId: 'spa-client', " +
-          "apis: [{ url: 'https://api.example/v1' }, { url: 'https://other.example' }] })",
+          "apis: [{ url: 'https://api.example/v1' }, { url: 'https://other.example' }] }, withSilentRenew(), withTabSync())",
       );
       expect(code).toContain('provideHttpClient(withInterceptors([implicitAuthInterceptor]))');
-      expect(code).toContain("import { provideImplicitAuth, implicitAuthInterceptor } from 'ngx-implicit-auth';");
+      expect(code).toContain(
+        "import { provideImplicitAuth, withSilentRenew, withTabSync, implicitAuthInterceptor } from 'ngx-implicit-auth';",
+      );
       expect(code).toContain("import { provideHttpClient, withInterceptors } from '@angular/common/http';");
     });
 

@@ -46,7 +46,8 @@ function setUpStandaloneApp(project: string, mainFilePath: string, configCode: s
       rules.push(
         addRootProvider(
           project,
-          ({ code, external }) => code`${external('provideImplicitAuth', PACKAGE_NAME)}(${configCode})`,
+          ({ code, external }) =>
+            code`${external('provideImplicitAuth', PACKAGE_NAME)}(${configCode}, ${external('withSilentRenew', PACKAGE_NAME)}(), ${external('withTabSync', PACKAGE_NAME)}())`,
         ),
       );
     }
@@ -68,7 +69,8 @@ function setUpNgModuleApp(project: string, mainFilePath: string, configCode: str
       rules.push(
         addRootImport(
           project,
-          ({ code, external }) => code`${external('ImplicitAuthModule', PACKAGE_NAME)}.forRoot(${configCode})`,
+          ({ code, external }) =>
+            code`${external('ImplicitAuthModule', PACKAGE_NAME)}.forRoot(${configCode}, ${external('withSilentRenew', PACKAGE_NAME)}(), ${external('withTabSync', PACKAGE_NAME)}())`,
         ),
       );
     }

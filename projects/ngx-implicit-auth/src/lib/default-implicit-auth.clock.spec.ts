@@ -1,10 +1,16 @@
 import { TestBed } from '@angular/core/testing';
 import type { Clock } from './clock';
-import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
-import { provideImplicitAuth } from './provide-implicit-auth';
 import { storageKeys } from './session/storage-keys';
-import { answerSilentRequests, createTestIssuer, type SilentAnswers, type TestIssuer, freshPage } from './testing';
+import {
+  answerSilentRequests,
+  createTestIssuer,
+  type SilentAnswers,
+  type TestIssuer,
+  freshPage,
+  type SpecConfig,
+  provideImplicitAuthAsSpecsDo,
+} from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
@@ -39,11 +45,11 @@ describe('ImplicitAuthService (a device clock that is wrong)', () => {
   const MINUTES = 60;
   const HOURS = 3600;
 
-  async function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+  async function loadPage(config: SpecConfig = {}): Promise<DefaultImplicitAuthService> {
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({
       providers: [
-        provideImplicitAuth({
+        provideImplicitAuthAsSpecsDo({
           issuer: idp.issuer,
           clientId: idp.clientId,
           audience: 'https://api.example',
@@ -62,7 +68,7 @@ describe('ImplicitAuthService (a device clock that is wrong)', () => {
   }
 
   /** Signs in interactively; the provider answers a few seconds later with a token on its own clock. */
-  async function signIn(config: Partial<ImplicitAuthConfig> = {}, claims: Record<string, unknown> = {}) {
+  async function signIn(config: SpecConfig = {}, claims: Record<string, unknown> = {}) {
     await (await loadPage(config)).login();
     const request = new URL(redirects.at(-1)!).searchParams;
     idp.clock.advance(5);
@@ -187,7 +193,7 @@ describe('ImplicitAuthService (a device clock that is wrong)', () => {
 
     it('restores a kept ID-token-only session on reload, its exp read on the learned clock', async () => {
       deviceAhead = 3 * HOURS;
-      const config: Partial<ImplicitAuthConfig> = {
+      const config: SpecConfig = {
         clock: 'provider',
         responseType: 'id_token',
         apis: [],

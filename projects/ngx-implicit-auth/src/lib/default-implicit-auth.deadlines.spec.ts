@@ -1,11 +1,17 @@
 import { type Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
-import { provideImplicitAuth } from './provide-implicit-auth';
 import { storageKeys } from './session/storage-keys';
-import { authErrorOf, createFakeLocks, createTestIssuer, type TestIssuer, freshPage } from './testing';
+import {
+  authErrorOf,
+  createFakeLocks,
+  createTestIssuer,
+  type TestIssuer,
+  freshPage,
+  type SpecConfig,
+  provideImplicitAuthAsSpecsDo,
+} from './testing';
 import {
   IMPLICIT_AUTH_CLOCK,
   IMPLICIT_AUTH_FETCH,
@@ -36,7 +42,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
     delete (navigator as { locks?: unknown }).locks;
   });
 
-  const baseConfig: Partial<ImplicitAuthConfig> = {
+  const baseConfig: SpecConfig = {
     audience: 'https://api.example',
     apis: [{ url: 'https://api.example/v1' }],
     storage: 'session',
@@ -45,11 +51,11 @@ describe('ImplicitAuthService (network deadlines)', () => {
   };
 
   /** One page load; start-up is under way (not awaited). */
-  function boot(config: Partial<ImplicitAuthConfig> = {}, providers: Provider[] = []): DefaultImplicitAuthService {
+  function boot(config: SpecConfig = {}, providers: Provider[] = []): DefaultImplicitAuthService {
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({
       providers: [
-        provideImplicitAuth({ issuer: idp.issuer, clientId: idp.clientId, ...baseConfig, ...config }),
+        provideImplicitAuthAsSpecsDo({ issuer: idp.issuer, clientId: idp.clientId, ...baseConfig, ...config }),
         { provide: IMPLICIT_AUTH_FETCH, useValue: idp.fetch },
         { provide: IMPLICIT_AUTH_CLOCK, useValue: idp.clock },
         { provide: IMPLICIT_AUTH_REDIRECT, useValue: (url: string) => redirects.push(url) },
@@ -60,7 +66,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
   }
 
   /** One page load, once start-up has finished. */
-  async function bootReady(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+  async function bootReady(config: SpecConfig = {}): Promise<DefaultImplicitAuthService> {
     const auth = boot(config);
     await auth.whenReady();
     return auth;
@@ -166,7 +172,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
   });
 
   it('finishes start-up at the deadline when discovery hangs during the session restore', async () => {
-    const config: Partial<ImplicitAuthConfig> = { storage: 'memory', silentRenew: { automatic: false } };
+    const config: SpecConfig = { storage: 'memory', silentRenew: { automatic: false } };
     const first = await bootReady(config);
     await first.handleCallback(await callbackFor(first));
     expect(first.status()).toBe('signed-in');
@@ -190,7 +196,7 @@ describe('ImplicitAuthService (network deadlines)', () => {
   it('releases the cross-tab renewal lock at the deadline when discovery hangs during a renewal', async () => {
     const locks = createFakeLocks();
     Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
-    const config: Partial<ImplicitAuthConfig> = { silentRenew: { automatic: false, restoreSession: false } };
+    const config: SpecConfig = { silentRenew: { automatic: false, restoreSession: false } };
     const first = await bootReady(config);
     await first.handleCallback(await callbackFor(first));
     const auth = await bootReady(config); // the reload: the session comes back from sessionStorage, no discovery yet

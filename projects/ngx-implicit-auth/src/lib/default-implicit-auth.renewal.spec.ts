@@ -1,5 +1,4 @@
 import { TestBed } from '@angular/core/testing';
-import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './session/storage-keys';
@@ -10,6 +9,7 @@ import {
   type SilentAnswers,
   type TestIssuer,
   freshPage,
+  type SpecConfig,
 } from './testing';
 
 /**
@@ -53,7 +53,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
     };
   }
 
-  function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<DefaultImplicitAuthService> {
+  function loadPage(config: SpecConfig = {}): Promise<DefaultImplicitAuthService> {
     return loadPageOf(
       DefaultImplicitAuthService,
       idp,
@@ -72,7 +72,7 @@ describe('ImplicitAuthService (silent renewal)', () => {
 
   /** An interactive sign-in round trip, leaving a signed-in page. */
   async function signedIn(
-    config: Partial<ImplicitAuthConfig> = {},
+    config: SpecConfig = {},
     claims: Record<string, unknown> = {},
   ): Promise<DefaultImplicitAuthService> {
     await (await loadPage(config)).login();

@@ -1,12 +1,16 @@
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom, toArray, take } from 'rxjs';
-import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 import { ImplicitAuthError } from './errors';
 import type { ImplicitAuthEvent } from './events';
 import { ImplicitAuthService } from './implicit-auth.service';
-import { provideImplicitAuth } from './provide-implicit-auth';
 import { storageKeys } from './session/storage-keys';
-import { createTestIssuer, loadPage as loadPageOf, type TestIssuer } from './testing';
+import {
+  createTestIssuer,
+  loadPage as loadPageOf,
+  type TestIssuer,
+  type SpecConfig,
+  provideImplicitAuthAsSpecsDo,
+} from './testing';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_FETCH } from './tokens';
 
 /**
@@ -31,7 +35,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
   afterEach(() => TestBed.resetTestingModule());
 
   /** Boots the app at the current jsdom URL and waits for start-up to finish. */
-  function loadPage(config: Partial<ImplicitAuthConfig> = {}): Promise<ImplicitAuthService> {
+  function loadPage(config: SpecConfig = {}): Promise<ImplicitAuthService> {
     return loadPageOf(
       ImplicitAuthService,
       idp,
@@ -157,7 +161,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
       TestBed.resetTestingModule();
       TestBed.configureTestingModule({
         providers: [
-          provideImplicitAuth({
+          provideImplicitAuthAsSpecsDo({
             issuer: idp.issuer,
             clientId: idp.clientId,
             silentRenew: false,
@@ -239,7 +243,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
 
     it('refuses an ID token also meant for another party unless trustedAudiences lists it (rule 3)', async () => {
       const extra = { aud: [idp.clientId, 'https://reports.example'], azp: idp.clientId };
-      const arrive = async (config: Partial<ImplicitAuthConfig>) => {
+      const arrive = async (config: SpecConfig) => {
         const request = await startLogin(await loadPage(config));
         const response = { state: request.get('state')!, nonce: request.get('nonce')!, claims: extra };
         history.replaceState(null, '', '/' + (await idp.authorizationResponse(response)));
@@ -269,11 +273,7 @@ describe('ImplicitAuthService (sign-in, callback, logout)', () => {
 
     describe('max_age', () => {
       /** Signs in with `options`, the provider reporting an authentication `ageSeconds` old. */
-      async function signInAuthenticated(
-        ageSeconds: number,
-        maxAge?: number,
-        config: Partial<ImplicitAuthConfig> = {},
-      ) {
+      async function signInAuthenticated(ageSeconds: number, maxAge?: number, config: SpecConfig = {}) {
         const auth = await loadPage(config);
         await auth.login(maxAge === undefined ? {} : { maxAge });
         const request = new URL(redirects.at(-1)!).searchParams;

@@ -4,13 +4,12 @@ import { ImplicitAuthError } from './errors';
 import { flowContext } from './flows/flow-context';
 import type { AccessTokenOptions, LoginOptions, LogoutOptions } from './implicit-auth.service';
 import { ImplicitAuthService } from './implicit-auth.service';
-import type { AuthFlows } from './on-demand';
 import { isAuthorizationResponse } from './protocol/callback-detection';
-import { loadOnDemand } from './on-demand-loader';
+import { type BoundFlows, onDemandFlows } from './on-demand-loader';
 import { finishLogoutReturn, takeCallback } from './session/address-bar';
 import { SessionKeeper } from './session/session-keeper';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
-import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_REDIRECT } from './tokens';
+import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_PARTS, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
 /**
  * The library's {@link ImplicitAuthService}, a facade: the session and its rules live in the `SessionKeeper`; sign-in,
@@ -20,16 +19,23 @@ import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_REDIRECT } from './tokens
 export class DefaultImplicitAuthService extends ImplicitAuthService implements OnDestroy {
   readonly #config = inject(IMPLICIT_AUTH_CONFIG);
   readonly #redirect = inject(IMPLICIT_AUTH_REDIRECT);
-  readonly #fetch = inject(IMPLICIT_AUTH_FETCH);
-  readonly #loader = inject(IMPLICIT_AUTH_ON_DEMAND_LOADER);
   readonly #router = inject(Router, { optional: true });
-  readonly #window = inject(DOCUMENT).defaultView as Window;
-  readonly #keeper = new SessionKeeper(this.#config, inject(IMPLICIT_AUTH_CLOCK), this.#window, () =>
-    this.renew().catch(() => undefined),
+  readonly #parts = inject(IMPLICIT_AUTH_PARTS);
+  readonly #keeper = new SessionKeeper(
+    this.#config,
+    inject(IMPLICIT_AUTH_CLOCK),
+    inject(DOCUMENT).defaultView as Window,
+    () => this.renew().catch(() => undefined),
+    this.#parts,
   );
   readonly #state = this.#keeper.state;
-  readonly #context = flowContext(this.#keeper, this.#redirect);
-  #flows?: Promise<AuthFlows>;
+  readonly #flowsOnce = onDemandFlows(
+    inject(IMPLICIT_AUTH_ON_DEMAND_LOADER),
+    this.#config.networkTimeoutMs,
+    flowContext(this.#keeper, this.#redirect, this.#parts.userInfo),
+    inject(IMPLICIT_AUTH_FETCH),
+    () => this.login(),
+  );
   #readyPromise: Promise<void> = Promise.resolve();
 
   override readonly status = this.#state.status;
@@ -41,6 +47,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override readonly claims$ = this.#state.observe(this.claims);
   override readonly error$ = this.#state.observe(this.error);
   override readonly events = this.#state.events.asObservable();
+  readonly #logging = this.#parts.log && this.events.subscribe(this.#parts.log);
 
   /**
    * Runs at start-up, before the router's first navigation (an app initializer): takes a callback out of the address
@@ -57,7 +64,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     let work: Promise<unknown> = Promise.resolve();
     if (callback) work = this.#finishSignIn(callback);
     else if (!keeper.session() && renew && renew.restoreSession && this.#state.hadSession) {
-      work = this.#loadFlows().then((flows) => flows.restore(epoch));
+      work = this.#loadFlows().then((flows) => flows.renewal.restore(epoch));
     }
     // Start-up failures are already in `error` and `events`; start-up itself must always finish.
     this.#readyPromise = work.catch(() => undefined).then(() => this.#state.finishStart());
@@ -117,8 +124,8 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override async renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {
     const audience = options.audience ?? this.#config.audience;
     const epoch = this.#keeper.epoch;
-    // Concurrent callers (guard, interceptor, timer) share one renewal per audience (inside the flows).
-    return (await this.#loadFlows()).renew(audience, options.scope, epoch);
+    // Concurrent callers (guard, interceptor, timer) share one renewal per audience (inside the coordinator).
+    return (await this.#loadFlows()).renewal.renew(audience, options.scope, epoch);
   }
 
   ngOnDestroy(): void {
@@ -128,21 +135,15 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   /** The callback's response through the one completion path; returns where to land. */
   async #finishSignIn(encoded: string): Promise<string> {
     const epoch = this.#keeper.epoch;
-    return (await this.#loadFlows(true)).finishSignIn(encoded, epoch);
+    const flows = await this.#loadFlows(true);
+    const returnUrl = await flows.finishSignIn(encoded, epoch);
+    flows.renewal.signedInInteractively();
+    return returnUrl;
   }
 
-  /**
-   * The on-demand flows, bound to this service's context once loaded. A failed load is recorded as the last error
-   * (as a refused response with `refused`) and retried next time; `false` records nothing.
-   */
-  #loadFlows(refused?: boolean): Promise<AuthFlows> {
-    const flows = (this.#flows ??= loadOnDemand(this.#loader, this.#config.networkTimeoutMs).then(
-      ({ createAuthFlows }) => createAuthFlows(this.#context, this.#fetch, () => this.login()),
-      (error: unknown) => {
-        this.#flows = undefined;
-        throw error;
-      },
-    ));
+  /** The flows; a failed load is recorded as the last error (a refused response with `refused`; `false`: not). */
+  #loadFlows(refused?: boolean): Promise<BoundFlows> {
+    const flows = this.#flowsOnce();
     return refused === false
       ? flows
       : flows.catch((error: unknown) => Promise.reject(this.#keeper.fail(error, refused)));

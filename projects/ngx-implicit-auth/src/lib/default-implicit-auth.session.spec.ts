@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { userFingerprint, type IdTokenClaims } from './claims';
-import type { ImplicitAuthConfig, TokenStore } from './config/implicit-auth-config';
+import type { TokenStore } from './config/implicit-auth-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './session/storage-keys';
@@ -12,6 +12,7 @@ import {
   type SilentAnswers,
   type TestIssuer,
   freshPage,
+  type SpecConfig,
 } from './testing';
 
 /**
@@ -43,7 +44,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
 
   const keys = (clientId = idp.clientId) => storageKeys(idp.issuer, clientId);
 
-  function loadPage(config: Partial<ImplicitAuthConfig> = {}, waitForStart = true) {
+  function loadPage(config: SpecConfig = {}, waitForStart = true) {
     return loadPageOf(
       DefaultImplicitAuthService,
       idp,
@@ -59,7 +60,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
   }
 
   /** Leaves for the provider and comes back with a valid response in the address bar; returns that page. */
-  async function arriveSignedIn(config: Partial<ImplicitAuthConfig> = {}, waitForStart = true) {
+  async function arriveSignedIn(config: SpecConfig = {}, waitForStart = true) {
     await (await loadPage(config)).login();
     const request = new URL(redirects.at(-1)!).searchParams;
     const fragment = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
@@ -67,7 +68,7 @@ describe('ImplicitAuthService (session isolation, sign-out, storage)', () => {
     return loadPage(config, waitForStart);
   }
 
-  async function signedIn(config: Partial<ImplicitAuthConfig> = {}) {
+  async function signedIn(config: SpecConfig = {}) {
     const auth = await arriveSignedIn(config);
     expect(auth.status()).toBe('signed-in');
     return auth;

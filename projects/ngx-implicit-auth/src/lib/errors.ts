@@ -5,6 +5,8 @@
 export type ImplicitAuthErrorCode =
   // Configuration and provider metadata
   | 'invalid_config'
+  /** `withConfigLoader()`'s function failed (its failure is the `cause`); a hung one is `network_timeout`. */
+  | 'config_load_failed'
   | 'discovery_failed'
   | 'jwks_failed'
   // Network, for any request to the provider and the on-demand code: the app may retry (the provider's content
@@ -50,7 +52,7 @@ export type ImplicitAuthErrorCode =
   | 'timeout'
   /** The silent renewal's redirect landed on a page of the app that is not `silent-callback.html`. */
   | 'silent_callback_missing'
-  /** `renew()` or an expired token's renewal was asked for while `silentRenew` is `false`. */
+  /** `renew()` or an expired token's renewal was asked for without `withSilentRenew()`. */
   | 'renewal_disabled'
   | 'third_party_cookies_blocked'
   | 'user_switched'

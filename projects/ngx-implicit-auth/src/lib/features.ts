@@ -1,7 +1,9 @@
-import type { EnvironmentProviders, Provider } from '@angular/core';
+import type { EnvironmentProviders, Injector, Provider } from '@angular/core';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
 
 /** The kinds of optional feature `provideImplicitAuth(config, ...features)` accepts. */
-export type ImplicitAuthFeatureKind = 'guard-options';
+export type ImplicitAuthFeatureKind =
+  'silent-renew' | 'tab-sync' | 'storage' | 'user-info' | 'logging' | 'config-loader' | 'guard-options';
 
 /**
  * An optional feature, built by a `withX()` function and passed to `provideImplicitAuth(config, ...features)`.
@@ -18,4 +20,12 @@ export function makeFeature<K extends ImplicitAuthFeatureKind>(
   providers: readonly (Provider | EnvironmentProviders)[],
 ): ImplicitAuthFeature<K> {
   return { ɵkind: kind, ɵproviders: providers };
+}
+
+/**
+ * `withConfigLoader()`'s result, given to `provideImplicitAuth()` in the config's place: the settings are loaded at
+ * start-up. Opaque, like every feature.
+ */
+export interface ImplicitAuthConfigLoader extends ImplicitAuthFeature<'config-loader'> {
+  readonly ɵload: (injector: Injector) => Promise<ImplicitAuthConfig>;
 }

@@ -37,7 +37,6 @@ describe('ImplicitAuthModule.forRoot (NgModule apps)', () => {
           clientId: idp.clientId,
           audience: 'https://api.example',
           apis: [{ url: 'https://api.example/v1' }],
-          silentRenew: false,
         }),
       ],
       providers: [

@@ -1,7 +1,7 @@
 import { HTTP_INTERCEPTORS } from '@angular/common/http';
 import { type ModuleWithProviders, NgModule } from '@angular/core';
 import type { ImplicitAuthConfig } from './config/implicit-auth-config';
-import type { ImplicitAuthFeature } from './features';
+import type { ImplicitAuthConfigLoader, ImplicitAuthFeature } from './features';
 import { ImplicitAuthInterceptor } from './http/auth-interceptor';
 import { provideImplicitAuth } from './provide-implicit-auth';
 
@@ -14,7 +14,7 @@ import { provideImplicitAuth } from './provide-implicit-auth';
 @NgModule()
 export class ImplicitAuthModule {
   static forRoot(
-    config: ImplicitAuthConfig,
+    config: ImplicitAuthConfig | ImplicitAuthConfigLoader,
     ...features: readonly ImplicitAuthFeature[]
   ): ModuleWithProviders<ImplicitAuthModule> {
     return {

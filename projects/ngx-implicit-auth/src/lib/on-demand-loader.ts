@@ -1,5 +1,9 @@
 import { ImplicitAuthError, isImplicitAuthError } from './errors';
+import type { FlowContext } from './flows/flow-context';
+import type { AuthFlows } from './on-demand';
 import { withDeadline } from './protocol/deadline';
+import type { RenewalCoordinator } from './renewal/renewal-coordinator';
+import type { SessionKeeper } from './session/session-keeper';
 
 /**
  * Loads the library's on-demand code (`on-demand.ts`, a lazy chunk) with `load`. An `import()` cannot be aborted:
@@ -7,10 +11,7 @@ import { withDeadline } from './protocol/deadline';
  * is `network_error`. The caller forgets a failed load, so the next use imports again.
  * @see https://html.spec.whatwg.org/multipage/webappapis.html#integration-with-the-javascript-module-system
  */
-export function loadOnDemand(
-  load: () => Promise<typeof import('./on-demand')>,
-  timeoutMs: number,
-): Promise<typeof import('./on-demand')> {
+export function loadOnDemand(load: () => Promise<OnDemandModule>, timeoutMs: number): Promise<OnDemandModule> {
   const timedOut = () =>
     new ImplicitAuthError('network_timeout', `The library's on-demand code did not load within ${timeoutMs} ms`);
   return withDeadline(timeoutMs, timedOut, load).catch((error: unknown) => {
@@ -19,7 +20,13 @@ export function loadOnDemand(
   });
 }
 
-type OnDemandModule = typeof import('./on-demand');
+/**
+ * The on-demand module: the flows (`on-demand.ts`), plus the renewal coordinator when `withSilentRenew()` loads
+ * `on-demand-renewal.ts` instead.
+ */
+export type OnDemandModule = typeof import('./on-demand') & {
+  readonly createRenewalCoordinator?: typeof import('./renewal/renewal-coordinator').createRenewalCoordinator;
+};
 
 /**
  * `load`, made to work again after a failed download without a reload. A browser keeps a module fetch that failed
@@ -56,4 +63,45 @@ function parseUrl(value: string | undefined): URL | undefined {
     // Not an absolute URL (a message without one): nothing to import instead.
     return undefined;
   }
+}
+
+/** The flows bound to a service's context, and its renewal coordinator (see {@link onDemandFlows}). */
+export type BoundFlows = AuthFlows & { readonly renewal: RenewalCoordinator };
+
+/**
+ * A service's on-demand flows: the chunk loaded once with `load` (within `timeoutMs`, see `loadOnDemand`; a failed
+ * load is forgotten, so the next call loads again), its flows bound to `context`. With `withSilentRenew()` the chunk
+ * also brings the renewal coordinator, sharing the flows' provider client, whose interactive fallback is `signIn`
+ * (the service's `login()`); without it every renewal fails with `renewal_disabled`.
+ */
+export function onDemandFlows(
+  load: () => Promise<OnDemandModule>,
+  timeoutMs: number,
+  context: Omit<FlowContext, 'provider'>,
+  fetch: typeof globalThis.fetch,
+  signIn: () => Promise<void>,
+): () => Promise<BoundFlows> {
+  let pending: Promise<BoundFlows> | undefined;
+  const bind = ({ createAuthFlows, createRenewalCoordinator }: OnDemandModule): BoundFlows => {
+    const flows = createAuthFlows(context, fetch);
+    return { ...flows, renewal: createRenewalCoordinator?.(flows.context, signIn) ?? withoutRenewal(context.keeper) };
+  };
+  return () =>
+    (pending ??= loadOnDemand(load, timeoutMs).then(bind, (error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+/** Without `withSilentRenew()`: no restore, and a renewal is `renewal_disabled` (recorded, with its event). */
+function withoutRenewal(keeper: SessionKeeper): RenewalCoordinator {
+  return {
+    restore: async () => undefined,
+    renew: async () => {
+      const error = keeper.fail(new ImplicitAuthError('renewal_disabled', 'Silent renewal is off: withSilentRenew()'));
+      keeper.state.emit({ type: 'renewal_failed', error });
+      throw error;
+    },
+    signedInInteractively: () => undefined,
+  };
 }

@@ -6,7 +6,7 @@ import { provideImplicitAuth } from './provide-implicit-auth';
 import { withGuardOptions } from './router/guard-options';
 
 describe('provideImplicitAuth', () => {
-  const config = { issuer: 'https://idp.example', clientId: 'spa', silentRenew: false as const };
+  const config = { issuer: 'https://idp.example', clientId: 'spa' };
 
   afterEach(() => TestBed.resetTestingModule());
 

@@ -3,19 +3,21 @@ import {
   type EnvironmentProviders,
   inject,
   InjectionToken,
+  Injector,
   makeEnvironmentProviders,
   provideAppInitializer,
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { ImplicitAuthError } from './errors';
-import { type ImplicitAuthConfig } from './config/implicit-auth-config';
-import { resolveConfig } from './config/resolve-config';
+import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from './config/implicit-auth-config';
+import { appBase, resolveConfig } from './config/resolve-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import { API_MATCHER } from './http/auth-interceptor';
 import { provideInterceptorCheck } from './http/interceptor-check';
-import type { ImplicitAuthFeature } from './features';
+import { checkFeatures } from './features/check-features';
+import type { ImplicitAuthConfigLoader, ImplicitAuthFeature } from './features';
 import { ImplicitAuthService } from './implicit-auth.service';
-import { IMPLICIT_AUTH_CONFIG } from './tokens';
+import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE, IMPLICIT_AUTH_PARTS, tokenName } from './tokens';
 
 /**
  * Sets up sign-in with the implicit flow for a standalone app:
@@ -25,26 +27,36 @@ import { IMPLICIT_AUTH_CONFIG } from './tokens';
  *   providers: [
  *     provideRouter(routes),
  *     provideHttpClient(withInterceptors([implicitAuthInterceptor])),
- *     provideImplicitAuth({ issuer: 'https://tenant.auth0.com/', clientId: '…', audience: 'https://api.example' }),
+ *     provideImplicitAuth({ issuer: 'https://tenant.auth0.com/', clientId: '…', audience: 'https://api.example' },
+ *       withSilentRenew(), withTabSync()),
  *   ],
  * });
  * ```
  *
- * The config is checked at start-up: a missing or contradictory field fails bootstrap with an
- * `ImplicitAuthError('invalid_config')` naming the field. A callback in the URL is taken out of the address
- * bar before the router's first navigation.
+ * `config` is the settings, or `withConfigLoader(load)` to load them at start-up. Optional machinery comes as
+ * features (`withSilentRenew()`, `withTabSync()`, `withStorage()`, `withUserInfo()`, `withLogging()`,
+ * `withGuardOptions()`): an app ships only the features it uses. The config is checked at start-up: a missing or
+ * contradictory field, or in dev mode a contradictory feature, fails bootstrap with an
+ * `ImplicitAuthError('invalid_config')` naming it. A callback in the URL is taken out of the address bar before the
+ * router's first navigation.
  */
 export function provideImplicitAuth(
-  config: ImplicitAuthConfig,
+  config: ImplicitAuthConfig | ImplicitAuthConfigLoader,
   ...features: readonly ImplicitAuthFeature[]
 ): EnvironmentProviders {
+  const kinds = features.map((feature) => feature.ɵkind);
   if (typeof ngDevMode === 'undefined' || ngDevMode) {
-    const kinds = features.map((feature) => feature.ɵkind);
-    const repeated = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+    const repeated = kinds.find((kind, i) => kinds.indexOf(kind) !== i || kind === 'config-loader');
     if (repeated) {
-      throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: the '${repeated}' feature was given twice`);
+      throw new ImplicitAuthError(
+        'invalid_config',
+        repeated === 'config-loader'
+          ? 'ngx-implicit-auth: withConfigLoader() takes the config’s place: provideImplicitAuth(withConfigLoader(…), …)'
+          : `ngx-implicit-auth: the '${repeated}' feature was given twice`,
+      );
     }
   }
+  const loader = 'ɵkind' in config ? config : undefined;
   return makeEnvironmentProviders([
     { provide: IMPLICIT_AUTH_PROVIDED, useValue: true },
     provideEnvironmentInitializer(() => {
@@ -57,19 +69,45 @@ export function provideImplicitAuth(
         );
       }
     }),
+    // The settings as given; with `withConfigLoader()`, filled in by its initializer below.
+    { provide: IMPLICIT_AUTH_CONFIG_SOURCE, useValue: { config: loader ? undefined : config } },
     {
       provide: IMPLICIT_AUTH_CONFIG,
       useFactory: () => {
-        const document = inject(DOCUMENT);
-        return resolveConfig(config, document.location.origin, document.baseURI);
+        const given = inject(IMPLICIT_AUTH_CONFIG_SOURCE).config;
+        if (!given) {
+          throw new ImplicitAuthError(
+            'invalid_config',
+            'ngx-implicit-auth: used before withConfigLoader() has loaded the config',
+          );
+        }
+        const { origin } = inject(DOCUMENT).location;
+        const base = appBase(origin, inject(DOCUMENT).baseURI);
+        const parts = inject(IMPLICIT_AUTH_PARTS);
+        const resolved: ResolvedImplicitAuthConfig = {
+          ...resolveConfig(given, origin, base),
+          silentRenew: parts.silentRenew?.(origin, base) ?? false,
+          storage: parts.storage?.kind ?? 'memory',
+        };
+        if (typeof ngDevMode === 'undefined' || ngDevMode) checkFeatures(resolved, kinds);
+        return resolved;
       },
     },
     DefaultImplicitAuthService,
     { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
     provideAppInitializer(() => {
-      // Built now so a misconfigured API list (e.g. one covering the issuer) fails at start-up, not on a request.
-      inject(API_MATCHER);
-      inject(DefaultImplicitAuthService).start();
+      const injector = inject(Injector);
+      const start = () => {
+        // Built now so a misconfigured API list (e.g. one covering the issuer) fails at start-up, not on a request.
+        injector.get(API_MATCHER);
+        injector.get(DefaultImplicitAuthService).start();
+      };
+      if (!loader) return start();
+      const source = inject(IMPLICIT_AUTH_CONFIG_SOURCE);
+      return loader.ɵload(injector).then((loaded) => {
+        source.config = loaded;
+        start();
+      });
     }),
     provideInterceptorCheck(),
     features.map((feature) => feature.ɵproviders),
@@ -77,6 +115,4 @@ export function provideImplicitAuth(
 }
 
 /** Present in an injector that holds the library's providers (see the root guard above). */
-const IMPLICIT_AUTH_PROVIDED = new InjectionToken<boolean>(
-  typeof ngDevMode === 'undefined' || ngDevMode ? 'ngx-implicit-auth: provided' : '',
-);
+const IMPLICIT_AUTH_PROVIDED = new InjectionToken<boolean>(tokenName('provided'));

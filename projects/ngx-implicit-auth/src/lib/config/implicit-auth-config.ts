@@ -7,7 +7,7 @@ export type { ImplicitResponseType } from '../protocol/response-type';
 /** Whose clock ID token times are judged on (see `ImplicitAuthConfig.clock`). */
 export type ClockMode = 'device' | 'provider';
 
-/** Where tokens are kept between page loads. */
+/** Where tokens are kept between page loads (`withStorage()`; `'memory'` without it). */
 export type TokenStorageKind = 'memory' | 'session';
 
 /** A custom place for tokens (e.g. an encrypted store). Values are opaque JSON strings. */
@@ -55,7 +55,7 @@ export interface ApiConfig {
   readonly allowAnonymous?: boolean;
 }
 
-/** Silent renewal in a hidden iframe with `prompt=none`. */
+/** Silent renewal in a hidden iframe with `prompt=none`: the options of `withSilentRenew()`. */
 export interface SilentRenewConfig {
   /** The page the iframe loads; it must post its fragment to the parent. Default: origin + `/silent-callback.html`. */
   readonly redirectUri?: string;
@@ -127,8 +127,6 @@ export interface ImplicitAuthConfig {
    * who signed in longer ago, and the ID token's `auth_time` must show it. Default: not sent. Needs an ID token.
    */
   readonly maxAgeSeconds?: number;
-  /** Where tokens live. Default `'memory'` (lost on reload; restored silently). */
-  readonly storage?: TokenStorageKind | TokenStore;
   /** Accepted ID token signature algorithms. Default `['RS256']`. */
   readonly algorithms?: readonly IdTokenSigningAlgorithm[];
   /**
@@ -146,8 +144,6 @@ export interface ImplicitAuthConfig {
    * are refused.
    */
   readonly authorizeParams?: Readonly<Record<string, string>>;
-  /** Whether to load UserInfo after sign-in and merge it into `claims`. Default false. */
-  readonly loadUserInfo?: boolean;
   /** How long a pending sign-in may wait for its callback, in seconds. Default 600. */
   readonly transactionTtlSeconds?: number;
   /**
@@ -157,8 +153,6 @@ export interface ImplicitAuthConfig {
   readonly networkTimeoutMs?: number;
   /** The APIs that receive access tokens. Default: none (no request gets a token). */
   readonly apis?: readonly ApiConfig[];
-  /** Silent renewal; `false` turns it off. */
-  readonly silentRenew?: SilentRenewConfig | false;
 }
 
 /** The config with every default filled in and every field checked. */
@@ -172,15 +166,16 @@ export interface ResolvedImplicitAuthConfig {
   readonly clockSkewSeconds: number;
   readonly clock: ClockMode;
   readonly maxAgeSeconds?: number;
+  /** Where sessions are kept (`withStorage()`); `'memory'` without it. */
   readonly storage: TokenStorageKind | TokenStore;
   readonly algorithms: readonly IdTokenSigningAlgorithm[];
   readonly trustedAudiences: readonly string[];
   readonly endpoints: ImplicitAuthEndpoints;
   readonly logout: Required<LogoutConfig>;
   readonly authorizeParams: Readonly<Record<string, string>>;
-  readonly loadUserInfo: boolean;
   readonly transactionTtlSeconds: number;
   readonly networkTimeoutMs: number;
   readonly apis: readonly ApiConfig[];
+  /** Silent renewal's options (`withSilentRenew()`); `false` without it. */
   readonly silentRenew: Required<SilentRenewConfig> | false;
 }

@@ -38,9 +38,6 @@ describe('resolveConfig', () => {
     const base = { issuer: 'https://idp.example/', clientId: 'spa' };
     const underApp = resolveConfig(base, origin, 'https://app.example/app/');
     expect(underApp.redirectUri).toBe('https://app.example/app/');
-    expect(underApp.silentRenew && underApp.silentRenew.redirectUri).toBe(
-      'https://app.example/app/silent-callback.html',
-    );
     expect(underApp.logout.postLogoutRedirectUri).toBe('https://app.example/app/');
     // The base's folder, not a file in it; a base on another origin is ignored.
     expect(resolveConfig(base, origin, 'https://app.example/app/index.html').redirectUri).toBe(
@@ -85,7 +82,6 @@ describe('resolveConfig refuses, naming the field', () => {
     ['alg none', { algorithms: ['none'] }, /config\.algorithms/],
     ['HS256', { algorithms: ['RS256', 'HS256'] }, /config\.algorithms/],
     ['no algorithm at all', { algorithms: [] }, /config\.algorithms/],
-    ['an unknown storage', { storage: 'local' }, /config\.storage/],
     ['an endpoint over plain http', { endpoints: { jwks: 'http://idp.example/jwks' } }, /config\.endpoints\.jwks/],
     ['an unknown logout style', { logout: { style: 'global' } }, /config\.logout\.style/],
     ['a reserved authorize parameter', { authorizeParams: { nonce: 'fixed' } }, /authorizeParams\.nonce/],
@@ -101,14 +97,15 @@ describe('resolveConfig refuses, naming the field', () => {
     ['a clock skew above 300 s', { clockSkewSeconds: 301 }, /config\.clockSkewSeconds/],
     ['an unknown clock', { clock: 'ntp' }, /config\.clock /],
     ["the provider's clock without an ID token", { responseType: 'token', clock: 'provider' }, /config\.clock /],
-    ['a negative timeout', { silentRenew: { timeoutMs: -1 } }, /silentRenew\.timeoutMs/],
     ['a network timeout above two minutes', { networkTimeoutMs: 120_001 }, /config\.networkTimeoutMs/],
     ['a network timeout that is not a number', { networkTimeoutMs: '5000' }, /config\.networkTimeoutMs/],
     [
-      'a silent callback on another origin',
-      { silentRenew: { redirectUri: 'https://cdn.example/s.html' } },
-      /silentRenew\.redirectUri/,
+      'silentRenew, now withSilentRenew()',
+      { silentRenew: {} },
+      /config\.silentRenew is now a feature.*withSilentRenew/,
     ],
+    ['storage, now withStorage()', { storage: 'session' }, /config\.storage is now a feature.*withStorage/],
+    ['loadUserInfo, now withUserInfo()', { loadUserInfo: true }, /config\.loadUserInfo is now a feature.*withUserInfo/],
   ];
   it.each(cases)('%s', (_name, overrides, message) => {
     expect(() => resolveConfig({ ...base, ...overrides } as never, origin)).toThrow(message);

@@ -4,7 +4,7 @@ import { DEFAULT_NETWORK_TIMEOUT_MS } from '../protocol/deadline';
 import { isSecureUrl } from '../protocol/https-url';
 import { RESERVED_AUTHORIZE_PARAMETERS } from '../protocol/reserved-parameters';
 import { defaultScope, IMPLICIT_RESPONSE_TYPES, scopeFor } from '../protocol/response-type';
-import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig, SilentRenewConfig } from './implicit-auth-config';
+import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from './implicit-auth-config';
 
 /**
  * The common default of oidc-client-ts and Microsoft's identity libraries, and the most tolerated: a wider
@@ -13,15 +13,22 @@ import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig, SilentRenewConfig 
  */
 const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 const MAX_CLOCK_SKEW_SECONDS = 300;
+/** Config fields of earlier versions that are features now, with the feature that replaces each. */
+const MOVED_TO_FEATURES = [
+  ['silentRenew', 'withSilentRenew({...})'],
+  ['storage', "withStorage('session')"],
+  ['loadUserInfo', 'withUserInfo()'],
+] as const;
 /** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
 
-function fail(field: string, problem: string): never {
+/** @throws {ImplicitAuthError} `invalid_config` naming `field` (a feature's fields too, e.g. `silentRenew.timeoutMs`). */
+export function fail(field: string, problem: string): never {
   throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
 }
 
 /** An absolute https URL (http only on loopback hosts, for development), without credentials. */
-function checkUrl(field: string, value: unknown): URL {
+export function checkUrl(field: string, value: unknown): URL {
   let url: URL | undefined;
   try {
     url = new URL(value as string);
@@ -35,7 +42,7 @@ function checkUrl(field: string, value: unknown): URL {
 }
 
 /** The app's folder (`https://host/app/`): the base URL's directory, or the origin's root for a foreign base. */
-function appBase(origin: string, baseUri: string): string {
+export function appBase(origin: string, baseUri: string): string {
   try {
     const folder = new URL('./', baseUri);
     return folder.origin === origin ? folder.href : `${origin}/`;
@@ -45,7 +52,8 @@ function appBase(origin: string, baseUri: string): string {
   }
 }
 
-function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** `value`, a number from 0 to `max`, or `fallback` when not given. */
+export function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     fail(field, `must be a number between 0 and ${max}`);
@@ -69,6 +77,9 @@ export function resolveConfig(
 ): ResolvedImplicitAuthConfig {
   const base = appBase(origin, baseUri);
   if (config === null || typeof config !== 'object') fail('', 'must be an object');
+  // Options that became features: named, so an upgrade does not silently lose renewal or storage.
+  const moved = MOVED_TO_FEATURES.find(([key]) => key in config);
+  if (moved) fail(moved[0], `is now a feature: provideImplicitAuth(config, ${moved[1]})`);
   const issuerUrl = checkUrl('issuer', config.issuer);
   if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
   if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
@@ -116,15 +127,6 @@ export function resolveConfig(
     fail('trustedAudiences', 'must be a list of non-empty strings');
   }
 
-  const storage = config.storage ?? 'memory';
-  if (
-    storage !== 'memory' &&
-    storage !== 'session' &&
-    !(typeof storage === 'object' && storage !== null && typeof storage.get === 'function')
-  ) {
-    fail('storage', "must be 'memory', 'session' or a TokenStore");
-  }
-
   const endpoints = config.endpoints ?? {};
   for (const key of ['authorization', 'jwks', 'endSession', 'userinfo'] as const) {
     if (endpoints[key] !== undefined) checkUrl(`endpoints.${key}`, endpoints[key]);
@@ -151,27 +153,6 @@ export function resolveConfig(
     fail('apis', "needs an access token: not with responseType 'id_token'");
   }
 
-  const renew = config.silentRenew;
-  let silentRenew: Required<SilentRenewConfig> | false = false;
-  if (renew !== false) {
-    const silentRedirectUri = renew?.redirectUri ?? `${base}silent-callback.html`;
-    const silent = checkUrl('silentRenew.redirectUri', silentRedirectUri);
-    if (silent.origin !== origin) fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
-    silentRenew = {
-      redirectUri: silentRedirectUri,
-      timeoutMs: checkPositive('silentRenew.timeoutMs', renew?.timeoutMs, 10_000, 600_000),
-      marginSeconds: checkPositive('silentRenew.marginSeconds', renew?.marginSeconds, 60),
-      automatic: renew?.automatic ?? true,
-      restoreSession: renew?.restoreSession ?? true,
-      webMessage: renew?.webMessage ?? false,
-      onCookiesBlocked: renew?.onCookiesBlocked === 'redirect' ? 'redirect' : 'sign-out',
-      idTokenHint: renew?.idTokenHint ?? 'memory',
-    };
-    if (silentRenew.idTokenHint !== 'memory' && silentRenew.idTokenHint !== 'session') {
-      fail('silentRenew.idTokenHint', "must be 'memory' or 'session'");
-    }
-  }
-
   return {
     issuer: config.issuer,
     clientId: config.clientId,
@@ -187,13 +168,12 @@ export function resolveConfig(
     ),
     clock,
     maxAgeSeconds,
-    storage,
+    storage: 'memory',
     algorithms,
     trustedAudiences,
     endpoints,
     logout: { style: logoutStyle, postLogoutRedirectUri },
     authorizeParams,
-    loadUserInfo: config.loadUserInfo ?? false,
     transactionTtlSeconds: checkPositive('transactionTtlSeconds', config.transactionTtlSeconds, 600, 3600),
     networkTimeoutMs: checkPositive(
       'networkTimeoutMs',
@@ -202,6 +182,6 @@ export function resolveConfig(
       MAX_NETWORK_TIMEOUT_MS,
     ),
     apis,
-    silentRenew,
+    silentRenew: false,
   };
 }

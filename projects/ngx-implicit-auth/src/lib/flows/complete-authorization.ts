@@ -10,7 +10,7 @@ import type { ProviderMetadata } from '../protocol/discovery';
 import type { KeyResolver } from '../protocol/jwks';
 import { DEVICE_CLOCK, measureClockOffsetMs, type ProviderClock } from '../protocol/provider-clock';
 import { validateAuthorizationResponse } from '../protocol/response-validation';
-import { fetchUserInfo } from '../protocol/userinfo';
+import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 /** What checking a response against the configured provider needs. */
@@ -22,6 +22,8 @@ export interface ProviderContext {
   readonly getKey: KeyResolver;
   /** What is known of the provider's clock; default the device's (see `ProviderClock`). */
   readonly providerClock?: ProviderClock;
+  /** The UserInfo request (`withUserInfo()`); without it no UserInfo is loaded. */
+  readonly userInfo?: typeof fetchUserInfo;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ProviderContext {
 export async function validateAgainstProvider(
   response: AuthorizationResponse,
   expected: Expectation,
-  { config, metadata, clock, fetch: fetchFn, getKey, providerClock = DEVICE_CLOCK }: ProviderContext,
+  { config, metadata, clock, fetch: fetchFn, getKey, providerClock = DEVICE_CLOCK, userInfo }: ProviderContext,
 ): Promise<ValidatedResponse> {
   const tokens = await validateAuthorizationResponse(response, {
     issuer: config.issuer,
@@ -56,9 +58,9 @@ export async function validateAgainstProvider(
   // Measured now, before UserInfo's round trip can blur it.
   const clockOffsetMs = tokens.claims ? measureClockOffsetMs(tokens.claims.iat, clock.now()) : undefined;
   let claims = tokens.claims ?? null;
-  const endpoint = config.loadUserInfo ? metadata.userinfo_endpoint : undefined;
-  if (claims && endpoint && tokens.accessToken) {
-    const userinfo = await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
+  const endpoint = metadata.userinfo_endpoint;
+  if (userInfo && claims && endpoint && tokens.accessToken) {
+    const userinfo = await userInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
     claims = { ...userinfo, ...claims };
   }
   return { tokens, claims, clockOffsetMs };

@@ -1,12 +1,17 @@
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
+import type { fetchUserInfo } from '../protocol/userinfo';
 import type { SessionKeeper } from '../session/session-keeper';
 import type { ProviderPort } from './provider-port';
 
 /** The context of the service whose session `keeper` holds (the provider client comes with the flows). */
-export function flowContext(keeper: SessionKeeper, redirect: (url: string) => void) {
+export function flowContext(
+  keeper: SessionKeeper,
+  redirect: (url: string) => void,
+  userInfo?: typeof fetchUserInfo,
+): Omit<FlowContext, 'provider'> {
   const { config, clock, window } = keeper;
-  return { config, clock, window, keeper, redirect } satisfies Omit<FlowContext, 'provider'>;
+  return { config, clock, window, keeper, redirect, userInfo };
 }
 
 /**
@@ -22,4 +27,6 @@ export interface FlowContext {
   readonly provider: ProviderPort;
   /** How the app leaves for the provider (`location.assign` in a browser). */
   readonly redirect: (url: string) => void;
+  /** The UserInfo request, with `withUserInfo()`: its claims are merged under the ID token's. */
+  readonly userInfo?: typeof fetchUserInfo;
 }

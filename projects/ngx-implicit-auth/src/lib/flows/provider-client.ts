@@ -8,6 +8,7 @@ import { createJwksKeyResolver, type KeyResolver } from '../protocol/jwks';
 import { buildLogoutUrl } from '../protocol/logout';
 import { validateAgainstProvider } from './complete-authorization';
 import type { ProviderClock } from '../protocol/provider-clock';
+import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 /**
@@ -24,6 +25,8 @@ export class ProviderClient implements ProviderPort {
     private readonly clock: Clock,
     /** Called as a plain function, never as a method, so `window.fetch` works unbound. */
     private readonly fetch: typeof globalThis.fetch,
+    /** The UserInfo request (`withUserInfo()`); without it no UserInfo is loaded. */
+    private readonly userInfo?: typeof fetchUserInfo,
   ) {}
 
   /** Provider metadata, fetched once per page load (and again only after a failure). */
@@ -102,7 +105,8 @@ export class ProviderClient implements ProviderPort {
           timeoutMs: this.config.networkTimeoutMs,
         })
       : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
-    const context = { config: this.config, metadata, clock: this.clock, fetch: this.fetch, getKey, providerClock };
+    const { config, clock, fetch, userInfo } = this;
+    const context = { config, metadata, clock, fetch, getKey, providerClock, userInfo };
     return validateAgainstProvider(response, expected, context);
   }
 

@@ -9,10 +9,10 @@ import {
   type HttpInterceptorFn,
   type HttpRequest,
 } from '@angular/common/http';
-import { DOCUMENT, inject, Injectable, InjectionToken } from '@angular/core';
+import { DOCUMENT, inject, Injectable, InjectionToken, Injector, runInInjectionContext } from '@angular/core';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import { ImplicitAuthService } from '../implicit-auth.service';
-import { IMPLICIT_AUTH_CONFIG } from '../tokens';
+import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE } from '../tokens';
 import { type ApiMatcher, createApiMatcher } from './api-matcher';
 import { isInvalidTokenChallenge } from './www-authenticate';
 
@@ -63,65 +63,76 @@ function isInvalidToken(error: unknown): boolean {
   );
 }
 
-/** The one implementation behind both interceptor forms; one per injector. */
+/**
+ * The one implementation behind both interceptor forms; one per injector. Until the config is there
+ * (`withConfigLoader()` still loading) no API is configured: requests pass untouched.
+ */
 const INTERCEPT = new InjectionToken<Intercept>('INTERCEPT', {
   providedIn: 'root',
   factory: (): Intercept => {
-    const auth = inject(ImplicitAuthService);
-    const match = inject(API_MATCHER);
-    const document = inject(DOCUMENT);
-    return (req, next) => {
-      if (typeof ngDevMode === 'undefined' || ngDevMode) INTERCEPTED.add(req.context);
-      const options = req.context.get(IMPLICIT_AUTH_REQUEST);
-      // The caller's own Authorization wins: never overwritten, never a second one beside it (RFC 6750 §2).
-      if (options.skip || req.method === 'JSONP' || req.headers.has('Authorization')) return next(req);
-      const api = match(req.urlWithParams, req.method, document.baseURI, options.audience);
-      if (!api) {
-        if ((typeof ngDevMode === 'undefined' || ngDevMode) && options.audience) {
-          console.warn(
-            `ngx-implicit-auth: no API for audience '${options.audience}' matches ${req.url}; no token sent.`,
-          );
-        }
-        return next(req);
-      }
-      const { audience } = api;
-      const scope = options.scope ?? api.scope;
-      // No token to be had (signed out, renewal refused): fail like the API would, without sending anything.
-      const obtain = (replacing?: string) =>
-        from(auth.getAccessToken({ audience, scope, replacing })).pipe(
-          catchError((error: unknown) =>
-            throwError(
-              () => new HttpErrorResponse({ error, status: 401, statusText: 'Unauthorized', url: req.urlWithParams }),
-            ),
-          ),
-        );
-      const send = (token: string, replay: boolean): Observable<HttpEvent<unknown>> =>
-        next(req.clone({ setHeaders: { Authorization: `Bearer ${token}` } })).pipe(
-          catchError((error: unknown) =>
-            // One renewal (shared by every request rejected at once) and one replay; a second 401 passes through.
-            !replay && isInvalidToken(error)
-              ? obtain(token).pipe(
-                  switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed, true))),
-                )
-              : throwError(() => error),
-          ),
-        );
-      const kept = auth.currentAccessToken({ audience });
-      // Fast path, synchronous: a valid token (the service never returns an expired one) goes out at once.
-      if (kept && (!options.scope || options.scope.split(' ').every((s) => !s || kept.scopes.includes(s)))) {
-        return send(kept.token, false);
-      }
-      // Missing, expired, or without the scope this request needs: wait for the service's renewal (shared with
-      // any already under way, never raced), which never hands back the token passed as `replacing`.
-      if (!api.allowAnonymous) return obtain(kept?.token).pipe(switchMap((token) => send(token, false)));
-      // A public endpoint: without a token to be had, the request goes out as it is and the API decides.
-      return from(auth.getAccessToken({ audience, scope, replacing: kept?.token })).pipe(
-        catchError(() => [null]),
-        switchMap((token) => (token ? send(token, false) : next(req))),
-      );
-    };
+    // No source: the config comes straight from IMPLICIT_AUTH_CONFIG (`provideImplicitAuthTesting`).
+    const source = inject(IMPLICIT_AUTH_CONFIG_SOURCE, { optional: true }) ?? { config: true };
+    const injector = inject(Injector);
+    let intercept: Intercept | undefined;
+    return (req, next) =>
+      source.config ? (intercept ??= runInInjectionContext(injector, createIntercept))(req, next) : next(req);
   },
 });
+
+/** The interceptor proper, once the config is there. */
+function createIntercept(): Intercept {
+  const auth = inject(ImplicitAuthService);
+  const match = inject(API_MATCHER);
+  const document = inject(DOCUMENT);
+  return (req, next) => {
+    if (typeof ngDevMode === 'undefined' || ngDevMode) INTERCEPTED.add(req.context);
+    const options = req.context.get(IMPLICIT_AUTH_REQUEST);
+    // The caller's own Authorization wins: never overwritten, never a second one beside it (RFC 6750 §2).
+    if (options.skip || req.method === 'JSONP' || req.headers.has('Authorization')) return next(req);
+    const api = match(req.urlWithParams, req.method, document.baseURI, options.audience);
+    if (!api) {
+      if ((typeof ngDevMode === 'undefined' || ngDevMode) && options.audience) {
+        console.warn(`ngx-implicit-auth: no API for audience '${options.audience}' matches ${req.url}; no token sent.`);
+      }
+      return next(req);
+    }
+    const { audience } = api;
+    const scope = options.scope ?? api.scope;
+    // No token to be had (signed out, renewal refused): fail like the API would, without sending anything.
+    const obtain = (replacing?: string) =>
+      from(auth.getAccessToken({ audience, scope, replacing })).pipe(
+        catchError((error: unknown) =>
+          throwError(
+            () => new HttpErrorResponse({ error, status: 401, statusText: 'Unauthorized', url: req.urlWithParams }),
+          ),
+        ),
+      );
+    const send = (token: string, replay: boolean): Observable<HttpEvent<unknown>> =>
+      next(req.clone({ setHeaders: { Authorization: `Bearer ${token}` } })).pipe(
+        catchError((error: unknown) =>
+          // One renewal (shared by every request rejected at once) and one replay; a second 401 passes through.
+          !replay && isInvalidToken(error)
+            ? obtain(token).pipe(
+                switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed, true))),
+              )
+            : throwError(() => error),
+        ),
+      );
+    const kept = auth.currentAccessToken({ audience });
+    // Fast path, synchronous: a valid token (the service never returns an expired one) goes out at once.
+    if (kept && (!options.scope || options.scope.split(' ').every((s) => !s || kept.scopes.includes(s)))) {
+      return send(kept.token, false);
+    }
+    // Missing, expired, or without the scope this request needs: wait for the service's renewal (shared with
+    // any already under way, never raced), which never hands back the token passed as `replacing`.
+    if (!api.allowAnonymous) return obtain(kept?.token).pipe(switchMap((token) => send(token, false)));
+    // A public endpoint: without a token to be had, the request goes out as it is and the API decides.
+    return from(auth.getAccessToken({ audience, scope, replacing: kept?.token })).pipe(
+      catchError(() => [null]),
+      switchMap((token) => (token ? send(token, false) : next(req))),
+    );
+  };
+}
 
 /**
  * Sends the access token, as `Authorization: Bearer`, to the configured APIs and nowhere else. For

@@ -6,6 +6,7 @@ import {
   type InjectionToken,
   makeEnvironmentProviders,
 } from '@angular/core';
+import { IMPLICIT_AUTH_CONFIG_SOURCE } from '../tokens';
 import { API_MATCHER, IMPLICIT_AUTH_REQUEST, INTERCEPTED } from './auth-interceptor';
 
 /**
@@ -37,6 +38,7 @@ export function provideInterceptorCheck(): EnvironmentProviders {
             !INTERCEPTED.has(req.context) &&
             !req.headers.has('Authorization') &&
             !req.context.get(IMPLICIT_AUTH_REQUEST).skip &&
+            isConfigured(inject(IMPLICIT_AUTH_CONFIG_SOURCE, { optional: true })) &&
             inject(API_MATCHER)(req.urlWithParams, req.method, inject(DOCUMENT).baseURI)
           ) {
             warned = true;
@@ -52,4 +54,9 @@ export function provideInterceptorCheck(): EnvironmentProviders {
       },
     },
   ]);
+}
+
+/** Whether the config is there (no source: given straight as `IMPLICIT_AUTH_CONFIG`, e.g. by the testing kit). */
+function isConfigured(source: { readonly config?: unknown } | null): boolean {
+  return !source || source.config !== undefined;
 }

@@ -8,10 +8,11 @@ import { sameOriginHref } from '../protocol/return-url';
 import type { SignOutReason } from '../events';
 import type { ValidatedResponse } from '../flows/provider-port';
 import { createRenewalScheduler, type RenewalScheduler } from '../renewal/renewal-scheduler';
-import { createTabSync, type TabSync, type TabSyncMessage } from '../renewal/tab-sync';
-import { belongsTo, isSession, isUsable, type Session, type StoredAccessToken } from './session';
+import type { TabSync, TabSyncMessage } from '../renewal/tab-sync';
+import type { ImplicitAuthParts } from '../tokens';
+import { belongsTo, isUsable, type Session, type StoredAccessToken } from './session';
 import { SessionState, toImplicitAuthError } from './session-state';
-import { createSessionStore } from './session-store';
+import type { SessionStore } from './session-store';
 import { createProviderTime, type ProviderTime } from './provider-time';
 import { type StorageKeys, storageKeys } from './storage-keys';
 import { createTransactionStore, type TransactionStore } from './transaction-store';
@@ -24,6 +25,17 @@ import { type HintStorage, hintStorage, storageOf } from './web-storage';
  */
 /** Without silent renewal, how long before expiry `token_expiring` is announced, in seconds. */
 const DEFAULT_EXPIRY_NOTICE_SECONDS = 60;
+
+/** Without `withStorage()`: the session lives in memory only, and a reload starts without one. */
+const IN_MEMORY: SessionStore = { load: () => null, save: () => undefined, clear: () => undefined };
+
+/** Without `withTabSync()`: this tab alone (renewals take no cross-tab lock, nothing is told or heard). */
+const THIS_TAB_ONLY: TabSync<Session> = {
+  runExclusive: async (_audience, renew) => (await renew(), true),
+  publish: () => undefined,
+  onMessage: () => () => undefined,
+  close: () => undefined,
+};
 
 export class SessionKeeper {
   /** Every key, the tab channel and the lock are this app's own (issuer + client id). */
@@ -51,6 +63,8 @@ export class SessionKeeper {
     readonly window: Window,
     /** Called when a token is due for renewal (`silentRenew.automatic`). */
     onDue: () => void,
+    /** What the features in use bring: the tab channel (`withTabSync()`), the store (`withStorage()`). */
+    parts: Pick<ImplicitAuthParts, 'tabSync' | 'storage'> = {},
   ) {
     this.keys = storageKeys(config.issuer, config.clientId);
     const sessionStorage = storageOf(window, 'sessionStorage');
@@ -58,12 +72,12 @@ export class SessionKeeper {
     this.transactions = createTransactionStore(sessionStorage, this.keys.transactionPrefix);
     this.providerTime = createProviderTime(config.clock, this.hints, this.keys.clockOffset);
     this.state = new SessionState(
-      createSessionStore(config.storage, sessionStorage, this.keys.session, config, this.#skewMs()),
+      parts.storage?.create(config.storage, sessionStorage, this.keys.session, config, this.#skewMs()) ?? IN_MEMORY,
       hintStorage(storageOf(window, 'localStorage'), 'localStorage'),
       this.keys.hadSession,
     );
     this.session = this.state.session;
-    this.tabs = createTabSync<Session>({ name: this.keys.namespace, isTokens: isSession });
+    this.tabs = parts.tabSync?.(this.keys.namespace) ?? THIS_TAB_ONLY;
     this.#stopListening = this.tabs.onMessage((message) => this.#onTabMessage(message));
     window.addEventListener('pageshow', this.#onPageShow);
     // Planned for every session: `token_expiring` is announced whether or not renewal is automatic.

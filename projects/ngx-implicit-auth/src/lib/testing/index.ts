@@ -19,5 +19,5 @@ export {
   type TestSigningKey,
 } from './test-issuer';
 export { freshPage } from './fresh-page';
-export { loadPage } from './load-page';
+export { loadPage, provideImplicitAuthAsSpecsDo, type SpecConfig } from './load-page';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
