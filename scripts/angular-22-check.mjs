@@ -19,7 +19,7 @@
  *
  * Prints each phase's time and ends with a pass/fail line; exits non-zero on any failure. `--summary-file <path>`
  * receives `{"passed":N,"failed":N,"skipped":N}` (`npm test -- --with-angular-22`); `--keep` keeps the temporary
- * folder. About 1.5 minutes on 2 cores with a warm npm cache (see README.md, "This repository").
+ * folder. 1–2 minutes on 2 shared cores, most of it the two `npm install`s (see README.md, "This repository").
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
