@@ -1,7 +1,7 @@
 /**
  * `npm run check:ng-add`: proves `ng add ngx-implicit-auth` on fresh apps, as a user runs it.
  *
- *  1. `npm pack` of the built package (run `npm run build:lib` first).
+ *  1. `npm pack` of the built package (scripts/pack-library.mjs builds it first when dist/ has none).
  *  2. A fresh workspace from `@schematics/angular`'s ng-new schematic, the one `ng new` runs (the workspace's own CLI
  *     refuses `ng new`: it counts itself inside this workspace), standalone, with Angular pinned to the versions
  *     installed here; then `npm install --prefer-offline` (npm's cache already holds them).
@@ -15,17 +15,17 @@
  *
  * Everything happens in a temporary folder, removed afterwards (kept with --keep). Exits non-zero on any failure.
  */
-import { spawn } from 'node:child_process';
 import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { QUICK_START_FILES, readQuickStartFiles } from './quick-start-files.mjs';
+import { QUICK_START_FILES, pasteQuickStart, readQuickStartFiles } from './quick-start-files.mjs';
+import { packLibrary } from './pack-library.mjs';
+import { runCommand } from './run-command.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGE_DIR = join(ROOT, 'dist', 'ngx-implicit-auth');
 /** Where the quick-start app's production build is left for e2e/fresh-app/quick-start.e2e.mjs. */
 const QUICK_START_DIST = join(ROOT, 'dist', 'quick-start-app', 'browser');
 const require = createRequire(import.meta.url);
@@ -42,11 +42,7 @@ const appDir = join(workDir, 'fresh-app');
 const ng = (...args) =>
   run(process.execPath, [join(appDir, 'node_modules', '@angular', 'cli', 'bin', 'ng.js'), ...args], appDir);
 try {
-  await access(join(PACKAGE_DIR, 'schematics', 'collection.json')).catch(() => {
-    throw new Error(`No built package with schematics in ${PACKAGE_DIR}: run npm run build:lib first.`);
-  });
-  const packed = JSON.parse(await run(NPM, ['pack', PACKAGE_DIR, '--pack-destination', workDir, '--json'], ROOT));
-  const tarball = join(workDir, packed[0].filename);
+  const tarball = await packLibrary(workDir, ENV);
 
   step('fresh workspace (ng-new schematic, standalone)');
   await createWorkspace();
@@ -92,23 +88,12 @@ try {
  * A fresh application of the workspace with the README's files pasted in and its asset entry added, built for
  * production. The workspace is strict (`ng new`'s default): checked, so a relaxed template cannot hide an error.
  */
-async function buildQuickStart(project, options, paths, { files, assetEntry }) {
+async function buildQuickStart(project, options, paths, quickStart) {
   await ng('generate', 'application', project, ...options, '--ssr=false', '--skip-tests', '--skip-install');
   // tsconfig.json opens with a comment (not JSON): look for the setting itself.
   const tsconfig = await readFile(join(appDir, 'tsconfig.json'), 'utf8');
   if (!/"strictTemplates": true/.test(tsconfig)) throw new Error('the fresh workspace lacks strictTemplates');
-  const appSource = await readFile(join(appDir, 'projects', project, 'src', 'app', 'app.ts'), 'utf8');
-  // The README replaces app.html: a generated app that does not use it would not test that block.
-  if (!appSource.includes("templateUrl: './app.html'")) throw new Error(`${project}'s App does not use app.html`);
-  for (const path of paths) {
-    const text = files.get(path);
-    if (text === undefined) throw new Error(`README.md shows no whole ${path} (a block starting "// ${path}")`);
-    await writeFile(join(appDir, 'projects', project, path), text);
-  }
-  const workspaceFile = join(appDir, 'angular.json');
-  const workspace = JSON.parse(await readFile(workspaceFile, 'utf8'));
-  workspace.projects[project].architect.build.options.assets.push(assetEntry);
-  await writeFile(workspaceFile, `${JSON.stringify(workspace, null, 2)}\n`);
+  await pasteQuickStart(appDir, project, paths, quickStart);
   await ng('build', project);
   await access(join(appDir, 'dist', project, 'browser', 'silent-callback.html'));
 }
@@ -155,21 +140,6 @@ async function expectIn(file, parts) {
   for (const part of parts) if (!text.includes(part)) throw new Error(`${file} lacks ${part}:\n${text}`);
 }
 
-/** Runs a command, streams its output and resolves with its stdout; rejects on a non-zero exit. */
 function run(file, args, cwd) {
-  console.log(`$ ${[file === process.execPath ? 'node' : file, ...args].join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      process.stdout.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(new Error(`${file} ${args[0]} ended with ${signal ?? `exit code ${code}`}`)),
-    );
-  });
+  return runCommand(file, args, { cwd, env: ENV });
 }

@@ -11,6 +11,10 @@
  * build with `npm run dev-provider` (e2e/fresh-app/): about three minutes on 2 cores, most of it `npm install` of
  * the fresh workspace and its four builds, too slow for every local run.
  *
+ * `npm test -- --with-angular-22` (CI runs it too) adds, after those, the README's quick start on Angular 22 with
+ * the packed library: `ng new`, `npm install`, `ng build` and a sign-in in Chromium, Angular 22 on the Node 24
+ * of the npm package `node` (scripts/angular-22-check.mjs, `npm run check:angular22`): 1–2 minutes on 2 cores.
+ *
  * The test suites count their test cases; every other step counts as one test. Prints per-step times and
  * counts, then as the very last line `N passed, N failed`; exits non-zero when anything failed.
  * Needs nothing but `npm install` (no stdin, works with CI=true); the Firefox step installs Debian's firefox-esr
@@ -42,7 +46,9 @@ const jestResults = join(workDir, 'jest.json');
 const e2eSummary = join(workDir, 'e2e.json');
 const firefoxSummary = join(workDir, 'e2e-firefox.json');
 const quickStartSummary = join(workDir, 'e2e-quick-start.json');
+const angular22Summary = join(workDir, 'angular-22.json');
 const withNgAdd = process.argv.includes('--with-ng-add');
+const withAngular22 = process.argv.includes('--with-angular-22');
 
 /** Each step: how to run it and, for test suites, how to count its cases from what it wrote. */
 const STEPS = [
@@ -76,6 +82,20 @@ const STEPS = [
           command: [process.execPath, join(ROOT, 'scripts', 'ng-add-check.mjs')],
           // The quick-start e2e serves this build: after a failed check it must fail, not test a stale one.
           before: () => rm(join(ROOT, 'dist', 'quick-start-app'), { recursive: true, force: true }),
+        },
+      ]
+    : []),
+  ...(withAngular22
+    ? [
+        {
+          name: 'Angular 22: quick start built and signed in',
+          command: [
+            process.execPath,
+            join(ROOT, 'scripts', 'angular-22-check.mjs'),
+            '--summary-file',
+            angular22Summary,
+          ],
+          count: async () => JSON.parse(await readFile(angular22Summary, 'utf8')),
         },
       ]
     : []),

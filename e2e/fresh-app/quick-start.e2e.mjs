@@ -8,7 +8,9 @@
  * The build names the URLs the README shows (provider on localhost:4400, API on localhost:4401); this test runs
  * the provider on free ports, so it serves a copy of the build with those two URLs replaced.
  *
- *   npm run build:lib && npm run check:ng-add && node e2e/run.mjs e2e/fresh-app/quick-start.e2e.mjs
+ *   npm run check:ng-add && node e2e/run.mjs e2e/fresh-app/quick-start.e2e.mjs
+ *
+ * `npm run check:angular22` runs it against the same quick start built with Angular 22 (QUICK_START_DIST).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -25,7 +27,9 @@ import { signInAtDevIdp } from '../support/page.mjs';
 import { pollUntil } from '../support/silent-renewal.mjs';
 import { ACTION_TIMEOUT_MS } from '../support/stack.mjs';
 
-const QUICK_START_DIST = fileURLToPath(new URL('../../dist/quick-start-app/browser/', import.meta.url));
+/** scripts/ng-add-check.mjs's build; scripts/angular-22-check.mjs names its Angular 22 build in QUICK_START_DIST. */
+const QUICK_START_DIST =
+  process.env.QUICK_START_DIST ?? fileURLToPath(new URL('../../dist/quick-start-app/browser/', import.meta.url));
 const README_ISSUER = 'http://localhost:4400';
 const README_API = 'http://localhost:4401';
 
