@@ -47,7 +47,6 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
   override readonly claims$ = this.#state.observe(this.claims);
   override readonly error$ = this.#state.observe(this.error);
   override readonly events = this.#state.events.asObservable();
-  readonly #logging = this.#parts.log && this.events.subscribe(this.#parts.log);
 
   /**
    * Runs at start-up, before the router's first navigation (an app initializer): takes a callback out of the address

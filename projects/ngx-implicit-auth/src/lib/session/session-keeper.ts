@@ -63,8 +63,8 @@ export class SessionKeeper {
     readonly window: Window,
     /** Called when a token is due for renewal (`silentRenew.automatic`). */
     onDue: () => void,
-    /** What the features in use bring: the tab channel (`withTabSync()`), the store (`withStorage()`). */
-    parts: Pick<ImplicitAuthParts, 'tabSync' | 'storage'> = {},
+    /** What the features in use bring: the tab channel, the store, the log (`withTabSync/Storage/Logging()`). */
+    parts: Pick<ImplicitAuthParts, 'tabSync' | 'storage' | 'log'> = {},
   ) {
     this.keys = storageKeys(config.issuer, config.clientId);
     const sessionStorage = storageOf(window, 'sessionStorage');
@@ -77,6 +77,8 @@ export class SessionKeeper {
       this.keys.hadSession,
     );
     this.session = this.state.session;
+    // `withLogging()` hears every event; the subscription ends with the events (`dispose`).
+    if (parts.log) this.state.events.subscribe(parts.log);
     this.tabs = parts.tabSync?.(this.keys.namespace) ?? THIS_TAB_ONLY;
     this.#stopListening = this.tabs.onMessage((message) => this.#onTabMessage(message));
     window.addEventListener('pageshow', this.#onPageShow);
