@@ -82,6 +82,33 @@ export default tseslint.config(
       ],
     },
   },
+  // The public testing kit runs in a user's tests, in a browser or in Node, under jest or vitest: no Node modules,
+  // no test runner's API.
+  {
+    files: ['projects/ngx-implicit-auth/testing/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'ngx-implicit-auth/testing runs in browsers too: WebCrypto, not node:.' },
+            {
+              group: ['vitest', 'vitest/*', '@jest/*', 'jest', 'jasmine'],
+              message: 'ngx-implicit-auth/testing works with any test runner: import none.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['jest', 'vi', 'jasmine', 'describe', 'it', 'test', 'expect', 'beforeEach', 'afterEach'].map((name) => ({
+          name,
+          message: 'ngx-implicit-auth/testing works with any test runner: use none of their globals.',
+        })),
+      ],
+    },
+  },
   {
     files: ['**/*.spec.ts', '**/testing/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -2,8 +2,9 @@
  * `npm test`: every check of the workspace, in order, each one's output streamed as it runs, continuing
  * after a failure so one run shows everything that is wrong:
  *
- *   type-check · lint · unit tests (jest) · library build (with the ng add schematic) · public API report ·
- *   package contents · demo production build · e2e (Chromium) · e2e (Firefox)
+ *   type-check · lint · unit tests (jest) · the demo's specs under vitest (`ng test demo`) · library build (with
+ *   the ng add schematic) · public API report · package contents · demo production build · e2e (Chromium) ·
+ *   e2e (Firefox)
  *
  * `npm test -- --with-ng-add` (what CI runs) adds, after the package contents, `ng add` on fresh standalone and
  * NgModule apps and the README's quick start pasted into two more, all built with `ng build`
@@ -43,6 +44,7 @@ const deadline = Date.now() + TOTAL_TIMEOUT_MS;
 
 const workDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-test-'));
 const jestResults = join(workDir, 'jest.json');
+const vitestResults = join(workDir, 'vitest.json');
 const e2eSummary = join(workDir, 'e2e.json');
 const firefoxSummary = join(workDir, 'e2e-firefox.json');
 const quickStartSummary = join(workDir, 'e2e-quick-start.json');
@@ -63,6 +65,32 @@ const STEPS = [
         passed: report.numPassedTests,
         // A spec file that does not even compile has no failed test, but is a failure.
         failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+        skipped: report.numPendingTests + report.numTodoTests,
+      };
+    },
+  },
+  {
+    // The demo's specs again, the way a fresh `ng new` app runs its tests: Angular's unit-test builder with vitest
+    // and jsdom (about 25 s, most of it the build). They use only what both runners share, so they prove the
+    // testing kit works under either.
+    name: 'demo specs (vitest, ng test)',
+    command: [
+      process.execPath,
+      NG_BIN,
+      'test',
+      'demo',
+      '--watch=false',
+      '--reporters=json',
+      '--reporters=default',
+      `--output-file=${vitestResults}`,
+    ],
+    count: async () => {
+      const report = JSON.parse(await readFile(vitestResults, 'utf8'));
+      const unloaded = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.length);
+      return {
+        passed: report.numPassedTests,
+        // A spec file that fails to load has no failed test, but is a failure.
+        failed: report.numFailedTests + unloaded.length,
         skipped: report.numPendingTests + report.numTodoTests,
       };
     },

@@ -44,6 +44,10 @@ export { resolveConfig as ɵresolveConfig } from './lib/config/resolve-config';
 export { isUsable as ɵisUsable } from './lib/session/session';
 export { signedOutMeanwhile as ɵsignedOutMeanwhile } from './lib/session/session-keeper';
 export { toImplicitAuthError as ɵtoImplicitAuthError } from './lib/session/session-state';
+// ɵ: the seams and names the in-memory OpenID provider of `ngx-implicit-auth/testing` plugs into.
+export { IMPLICIT_AUTH_REDIRECT as ɵIMPLICIT_AUTH_REDIRECT } from './lib/tokens';
+export { SILENT_CALLBACK_MESSAGE_TYPE as ɵSILENT_CALLBACK_MESSAGE_TYPE } from './lib/renewal/silent-callback-message';
+export { STORAGE_PREFIX as ɵSTORAGE_PREFIX } from './lib/session/storage-keys';
 export { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './lib/http/auth-interceptor';
 export type { ImplicitAuthRequestOptions } from './lib/http/auth-interceptor';
 export { AuthGuard, authGuard, authMatchGuard } from './lib/router/auth-guard';

@@ -20,13 +20,16 @@ export interface StorageKeys {
   readonly logoutState: string;
 }
 
+/** What every name the library writes under (storage keys, the tab channel, the lock) begins with. */
+export const STORAGE_PREFIX = 'ngx-implicit-auth:';
+
 /**
  * Every name the library writes under, derived from the issuer and the client id. Two apps on one origin (or
  * one app pointed at two providers) then never read each other's session, pending sign-ins or hints, nor hear
  * each other's tabs. Both parts are percent-encoded, so no issuer and client id pair can spell another's.
  */
 export function storageKeys(issuer: string, clientId: string): StorageKeys {
-  const namespace = `ngx-implicit-auth:${encodeURIComponent(issuer)}:${encodeURIComponent(clientId)}`;
+  const namespace = `${STORAGE_PREFIX}${encodeURIComponent(issuer)}:${encodeURIComponent(clientId)}`;
   return {
     namespace,
     session: `${namespace}.session`,
