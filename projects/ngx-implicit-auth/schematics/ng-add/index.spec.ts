@@ -128,7 +128,7 @@ describe('ng add ngx-implicit-auth', () => {
       expect(code).toContain("ImplicitAuthModule.forRoot({ issuer: 'https://idp.example/', clientId: 'spa-client'");
       expect(code).toMatch(/imports: \[[^\]]*ImplicitAuthModule\.forRoot\(/);
       expect(code).toContain('provideHttpClient(withInterceptorsFromDi())');
-      expect(code).toContain("import { ImplicitAuthModule } from 'ngx-implicit-auth';");
+      expect(code).toContain("import { ImplicitAuthModule, withSilentRenew, withTabSync } from 'ngx-implicit-auth';");
       expect(buildAssets(tree)).toContainEqual(expect.objectContaining({ glob: 'silent-callback.html' }));
     });
 
