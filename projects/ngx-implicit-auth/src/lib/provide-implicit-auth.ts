@@ -1,9 +1,11 @@
+import { isPlatformBrowser } from '@angular/common';
 import {
   DOCUMENT,
   type EnvironmentProviders,
   inject,
   InjectionToken,
   makeEnvironmentProviders,
+  PLATFORM_ID,
   provideAppInitializer,
   provideEnvironmentInitializer,
 } from '@angular/core';
@@ -15,6 +17,8 @@ import { API_MATCHER } from './http/auth-interceptor';
 import { provideInterceptorCheck } from './http/interceptor-check';
 import type { ImplicitAuthFeature } from './features';
 import { ImplicitAuthService } from './implicit-auth.service';
+import { serverConfigOrigin } from './page-address';
+import { ServerImplicitAuthService } from './server-implicit-auth.service';
 import { IMPLICIT_AUTH_CONFIG } from './tokens';
 
 /**
@@ -33,6 +37,10 @@ import { IMPLICIT_AUTH_CONFIG } from './tokens';
  * The config is checked at start-up: a missing or contradictory field fails bootstrap with an
  * `ImplicitAuthError('invalid_config')` naming the field. A callback in the URL is taken out of the address
  * bar before the router's first navigation.
+ *
+ * During server-side rendering (`PLATFORM_ID` not a browser's) the same call provides an inert service instead
+ * (see `ServerImplicitAuthService`): status `loading`, nothing read from the page, the browser taking over after
+ * hydration.
  */
 export function provideImplicitAuth(
   config: ImplicitAuthConfig,
@@ -60,16 +68,22 @@ export function provideImplicitAuth(
     {
       provide: IMPLICIT_AUTH_CONFIG,
       useFactory: () => {
+        if (!isPlatformBrowser(inject(PLATFORM_ID))) return resolveConfig(config, serverConfigOrigin(config));
         const document = inject(DOCUMENT);
         return resolveConfig(config, document.location.origin, document.baseURI);
       },
     },
     DefaultImplicitAuthService,
-    { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
+    {
+      provide: ImplicitAuthService,
+      useFactory: () =>
+        isPlatformBrowser(inject(PLATFORM_ID)) ? inject(DefaultImplicitAuthService) : new ServerImplicitAuthService(),
+    },
     provideAppInitializer(() => {
       // Built now so a misconfigured API list (e.g. one covering the issuer) fails at start-up, not on a request.
       inject(API_MATCHER);
-      inject(DefaultImplicitAuthService).start();
+      // A server has no address bar, storage or session to start from: the browser starts after hydration.
+      if (isPlatformBrowser(inject(PLATFORM_ID))) inject(DefaultImplicitAuthService).start();
     }),
     provideInterceptorCheck(),
     features.map((feature) => feature.ɵproviders),

@@ -1,11 +1,6 @@
 import * as ngHttp from '@angular/common/http';
-import {
-  DOCUMENT,
-  type EnvironmentProviders,
-  inject,
-  type InjectionToken,
-  makeEnvironmentProviders,
-} from '@angular/core';
+import { type EnvironmentProviders, inject, type InjectionToken, makeEnvironmentProviders } from '@angular/core';
+import { injectPageBaseUri } from '../page-address';
 import { API_MATCHER, IMPLICIT_AUTH_REQUEST, INTERCEPTED } from './auth-interceptor';
 
 /**
@@ -31,13 +26,14 @@ export function provideInterceptorCheck(): EnvironmentProviders {
       multi: true,
       useFactory: (): ngHttp.HttpInterceptorFn => {
         let warned = false;
+        const baseUri = injectPageBaseUri();
         return (req, next) => {
           if (
             !warned &&
             !INTERCEPTED.has(req.context) &&
             !req.headers.has('Authorization') &&
             !req.context.get(IMPLICIT_AUTH_REQUEST).skip &&
-            inject(API_MATCHER)(req.urlWithParams, req.method, inject(DOCUMENT).baseURI)
+            inject(API_MATCHER)(req.urlWithParams, req.method, baseUri())
           ) {
             warned = true;
             console.warn(
