@@ -107,12 +107,15 @@ class App {
 
 /** What reached the network: each request as sent, with its `Authorization` header (if any). */
 const sent: { url: string; authorization: string | null }[] = [];
-const recordingBackend: HttpBackend = {
+class RecordingBackend implements HttpBackend {
+  /** Angular's mark for a test backend: its advice to use `fetch` on the server is not for this one. */
+  readonly isTestingBackend = true;
+
   handle(req: HttpRequest<unknown>): Observable<HttpEvent<unknown>> {
     sent.push({ url: req.urlWithParams, authorization: req.headers.get('Authorization') });
     return of(new HttpResponse({ status: 200, body: {} }));
-  },
-};
+  }
+}
 
 function appConfig(config: ImplicitAuthConfig, interceptors = [implicitAuthInterceptor]): ApplicationConfig {
   return {
@@ -127,7 +130,7 @@ function appConfig(config: ImplicitAuthConfig, interceptors = [implicitAuthInter
         { path: '**', component: NotFound },
       ]),
       provideHttpClient(withInterceptors(interceptors)),
-      { provide: HttpBackend, useValue: recordingBackend },
+      { provide: HttpBackend, useClass: RecordingBackend },
       provideImplicitAuth(config),
     ],
   };
@@ -180,7 +183,13 @@ async function render(
 const body = (html: string) => html.replace(/<!--[^>]*-->/g, '');
 
 describe('server-side rendering', () => {
-  afterAll(() => restoreBrowserGlobals());
+  // Angular's dev-mode note ("running in development mode") on every render is not this spec's subject.
+  beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+
+  afterAll(() => {
+    jest.restoreAllMocks();
+    restoreBrowserGlobals();
+  });
 
   it('renders an unguarded route with the status loading: the browser decides after hydration', async () => {
     const html = body(await render('/'));
@@ -242,7 +251,12 @@ describe('server-side rendering', () => {
 
   it('checks the rest of the config as the browser does: a mistake fails the server render with its field', async () => {
     const mistaken = { ...CONFIG, apis: [{ url: 'https://idp.example' }] };
-    await expect(render('/', mistaken)).rejects.toMatchObject({ code: 'invalid_config' });
+    // Angular logs the bootstrap failure it rejects with.
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await expect(render('/', mistaken)).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: expect.stringMatching(/apis\[0\]\.url covers the issuer/),
+    });
   });
 
   it('read no browser global, and not the server DOM’s window, location or base URL, from import to render', async () => {
