@@ -13,6 +13,8 @@ module.exports = {
   moduleNameMapper: {
     '^ngx-implicit-auth$': '<rootDir>/projects/ngx-implicit-auth/src/public-api.ts',
     '^ngx-implicit-auth/testing$': '<rootDir>/projects/ngx-implicit-auth/testing/src/public-api.ts',
+    // The server-rendering specs: platform-server's bundled domino, with its default export where it expects it.
+    '^\\.\\./third_party/domino/bundled-domino\\.mjs$': '<rootDir>/scripts/jest-domino.cjs',
   },
   // jose ships ESM only: let ts-jest transform it along with Angular's .mjs bundles.
   transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|jose/))'],

@@ -48,6 +48,11 @@ export type ImplicitAuthErrorCode =
   // Application-side requests
   | 'invalid_return_url'
   | 'not_authenticated'
+  /**
+   * The call needs the browser (the session, a redirect to the provider, a renewal) and was made during server-side
+   * rendering, where the session is unknown: the browser's own service answers it after hydration.
+   */
+  | 'unavailable_on_server'
   // Silent renewal
   | 'timeout'
   /** The silent renewal's redirect landed on a page of the app that is not `silent-callback.html`. */

@@ -1,3 +1,4 @@
+import { isPlatformBrowser } from '@angular/common';
 import {
   DOCUMENT,
   type EnvironmentProviders,
@@ -5,6 +6,7 @@ import {
   InjectionToken,
   Injector,
   makeEnvironmentProviders,
+  PLATFORM_ID,
   provideAppInitializer,
   provideEnvironmentInitializer,
 } from '@angular/core';
@@ -18,6 +20,8 @@ import { checkFeatures } from './features/check-features';
 import type { ImplicitAuthConfigLoader, ImplicitAuthFeature } from './features';
 import { ImplicitAuthService } from './implicit-auth.service';
 import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE, IMPLICIT_AUTH_PARTS, tokenName } from './tokens';
+import { serverConfigOrigin } from './page-address';
+import { ServerImplicitAuthService } from './server-implicit-auth.service';
 
 /**
  * Sets up sign-in with the implicit flow for a standalone app:
@@ -39,6 +43,10 @@ import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE, IMPLICIT_AUTH_PARTS,
  * contradictory field, or in dev mode a contradictory feature, fails bootstrap with an
  * `ImplicitAuthError('invalid_config')` naming it. A callback in the URL is taken out of the address bar before the
  * router's first navigation.
+ *
+ * During server-side rendering (`PLATFORM_ID` not a browser's) the same call provides an inert service instead
+ * (see `ServerImplicitAuthService`): status `loading`, nothing read from the page, the browser taking over after
+ * hydration.
  */
 export function provideImplicitAuth(
   config: ImplicitAuthConfig | ImplicitAuthConfigLoader,
@@ -81,12 +89,15 @@ export function provideImplicitAuth(
             'ngx-implicit-auth: used before withConfigLoader() has loaded the config',
           );
         }
-        const { origin } = inject(DOCUMENT).location;
-        const base = appBase(origin, inject(DOCUMENT).baseURI);
+        // On the server the page's address is not the browser's (see `serverConfigOrigin`).
+        const browser = isPlatformBrowser(inject(PLATFORM_ID));
+        const origin = browser ? inject(DOCUMENT).location.origin : serverConfigOrigin(given);
+        const base = browser ? appBase(origin, inject(DOCUMENT).baseURI) : `${origin}/`;
         const parts = inject(IMPLICIT_AUTH_PARTS);
         const resolved: ResolvedImplicitAuthConfig = {
           ...resolveConfig(given, origin, base),
-          silentRenew: parts.silentRenew?.(origin, base) ?? false,
+          // The server never renews; its address is not the app's, so the silent page's origin is checked in the browser.
+          silentRenew: (browser && parts.silentRenew?.(origin, base)) || false,
           storage: parts.storage?.kind ?? 'memory',
         };
         if (typeof ngDevMode === 'undefined' || ngDevMode) checkFeatures(resolved, kinds);
@@ -94,13 +105,19 @@ export function provideImplicitAuth(
       },
     },
     DefaultImplicitAuthService,
-    { provide: ImplicitAuthService, useExisting: DefaultImplicitAuthService },
+    {
+      provide: ImplicitAuthService,
+      useFactory: () =>
+        isPlatformBrowser(inject(PLATFORM_ID)) ? inject(DefaultImplicitAuthService) : new ServerImplicitAuthService(),
+    },
     provideAppInitializer(() => {
       const injector = inject(Injector);
+      // A server has no address bar, storage or session to start from: the browser starts after hydration.
+      const browser = isPlatformBrowser(inject(PLATFORM_ID));
       const start = () => {
         // Built now so a misconfigured API list (e.g. one covering the issuer) fails at start-up, not on a request.
         injector.get(API_MATCHER);
-        injector.get(DefaultImplicitAuthService).start();
+        if (browser) injector.get(DefaultImplicitAuthService).start();
       };
       if (!loader) return start();
       const source = inject(IMPLICIT_AUTH_CONFIG_SOURCE);

@@ -9,9 +9,10 @@ import {
   type HttpInterceptorFn,
   type HttpRequest,
 } from '@angular/common/http';
-import { DOCUMENT, inject, Injectable, InjectionToken, Injector, runInInjectionContext } from '@angular/core';
+import { inject, Injectable, InjectionToken, Injector, runInInjectionContext } from '@angular/core';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import { ImplicitAuthService } from '../implicit-auth.service';
+import { injectPageBaseUri } from '../page-address';
 import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE } from '../tokens';
 import { type ApiMatcher, createApiMatcher } from './api-matcher';
 import { isInvalidTokenChallenge } from './www-authenticate';
@@ -83,13 +84,13 @@ const INTERCEPT = new InjectionToken<Intercept>('INTERCEPT', {
 function createIntercept(): Intercept {
   const auth = inject(ImplicitAuthService);
   const match = inject(API_MATCHER);
-  const document = inject(DOCUMENT);
+  const baseUri = injectPageBaseUri();
   return (req, next) => {
     if (typeof ngDevMode === 'undefined' || ngDevMode) INTERCEPTED.add(req.context);
     const options = req.context.get(IMPLICIT_AUTH_REQUEST);
     // The caller's own Authorization wins: never overwritten, never a second one beside it (RFC 6750 §2).
     if (options.skip || req.method === 'JSONP' || req.headers.has('Authorization')) return next(req);
-    const api = match(req.urlWithParams, req.method, document.baseURI, options.audience);
+    const api = match(req.urlWithParams, req.method, baseUri(), options.audience);
     if (!api) {
       if ((typeof ngDevMode === 'undefined' || ngDevMode) && options.audience) {
         console.warn(`ngx-implicit-auth: no API for audience '${options.audience}' matches ${req.url}; no token sent.`);
@@ -147,6 +148,9 @@ function createIntercept(): Intercept {
  * - A `401` with `error="invalid_token"` triggers one renewal (shared by all requests rejected at once) and
  *   one replay; `403 insufficient_scope` and every other error pass through untouched.
  * - It never starts an interactive sign-in: that is the guard's job, and doing it here causes redirect loops.
+ * - During server-side rendering no token is to be had (the session is the browser's): requests to configured APIs
+ *   fail as above, with `unavailable_on_server`, and are never sent; `allowAnonymous` APIs and every other URL get
+ *   their request untouched.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1 (the Authorization request header field)
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 (the WWW-Authenticate challenge)

@@ -1,11 +1,6 @@
 import * as ngHttp from '@angular/common/http';
-import {
-  DOCUMENT,
-  type EnvironmentProviders,
-  inject,
-  type InjectionToken,
-  makeEnvironmentProviders,
-} from '@angular/core';
+import { type EnvironmentProviders, inject, type InjectionToken, makeEnvironmentProviders } from '@angular/core';
+import { injectPageBaseUri } from '../page-address';
 import { IMPLICIT_AUTH_CONFIG_SOURCE } from '../tokens';
 import { API_MATCHER, IMPLICIT_AUTH_REQUEST, INTERCEPTED } from './auth-interceptor';
 
@@ -32,6 +27,7 @@ export function provideInterceptorCheck(): EnvironmentProviders {
       multi: true,
       useFactory: (): ngHttp.HttpInterceptorFn => {
         let warned = false;
+        const baseUri = injectPageBaseUri();
         return (req, next) => {
           if (
             !warned &&
@@ -39,7 +35,7 @@ export function provideInterceptorCheck(): EnvironmentProviders {
             !req.headers.has('Authorization') &&
             !req.context.get(IMPLICIT_AUTH_REQUEST).skip &&
             isConfigured(inject(IMPLICIT_AUTH_CONFIG_SOURCE, { optional: true })) &&
-            inject(API_MATCHER)(req.urlWithParams, req.method, inject(DOCUMENT).baseURI)
+            inject(API_MATCHER)(req.urlWithParams, req.method, baseUri())
           ) {
             warned = true;
             console.warn(

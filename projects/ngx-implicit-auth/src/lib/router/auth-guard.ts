@@ -1,4 +1,5 @@
-import { DOCUMENT, inject, Injectable } from '@angular/core';
+import { isPlatformBrowser } from '@angular/common';
+import { DOCUMENT, inject, Injectable, PLATFORM_ID } from '@angular/core';
 import {
   type ActivatedRouteSnapshot,
   type CanActivate,
@@ -54,7 +55,9 @@ function guardContext() {
     options: inject(IMPLICIT_AUTH_GUARD_OPTIONS),
     config: inject(IMPLICIT_AUTH_CONFIG),
     clock: inject(IMPLICIT_AUTH_CLOCK),
-    window: inject(DOCUMENT).defaultView,
+    browser: isPlatformBrowser(inject(PLATFORM_ID)),
+    /** The page's document; its window (storage, navigation timing) is read only in the browser. */
+    document: inject(DOCUMENT),
   };
 }
 type GuardContext = ReturnType<typeof guardContext>;
@@ -64,7 +67,7 @@ type GuardContext = ReturnType<typeof guardContext>;
  * sessionStorage, best effort: where storage is blocked or full, the Back-button loop breaker is lost, nothing else.
  */
 function attempt(ctx: GuardContext, url?: string): string | null {
-  const storage = hintStorage(storageOf(ctx.window, 'sessionStorage'), 'sessionStorage');
+  const storage = hintStorage(storageOf(ctx.document.defaultView, 'sessionStorage'), 'sessionStorage');
   const key = storageKeys(ctx.config.issuer, ctx.config.clientId).guardAttempt;
   const last = storage.get(key);
   if (url === undefined) storage.remove(key);
@@ -122,6 +125,10 @@ function blocksSignIn(error: ImplicitAuthError | null): boolean {
  */
 async function check(ctx: GuardContext, data: Data | undefined, returnUrl: string): Promise<boolean | UrlTree> {
   const { auth, router, options } = ctx;
+  // Server-side rendering: the session is the browser's, unknown here. Refusing (rather than redirecting) keeps
+  // protected content out of the server's HTML and sends no redirect to the provider or `signInRoute` that a
+  // signed-in user would follow; the browser runs its own first navigation after hydration and decides there.
+  if (!ctx.browser) return false;
   // Start-up may still be validating a callback or restoring the session: deciding now would start a needless sign-in.
   await auth.whenReady();
   const to = (route: string | undefined) => (route ? router.parseUrl(route) : false);
@@ -146,7 +153,7 @@ async function check(ctx: GuardContext, data: Data | undefined, returnUrl: strin
   if (
     last?.slice(space + 1) === returnUrl &&
     !router.navigated &&
-    isBackForwardLoad(ctx.window) &&
+    isBackForwardLoad(ctx.document.defaultView) &&
     ctx.clock.now() - Number(last.slice(0, space)) < ctx.config.transactionTtlSeconds * 1000
   ) {
     attempt(ctx);
@@ -173,7 +180,9 @@ function matchUrl(router: Router, segments: readonly UrlSegment[]): string {
  * Lets signed-in users in (meeting the route's {@link AuthRouteRequirements}); sends others to sign in,
  * returning afterwards to the full URL asked for, query and fragment included. Never loops: after a failed
  * sign-in it goes to `errorRoute`, and after a Back from the provider it does not start another. Works as
- * `canActivate` and `canActivateChild`. See `withGuardOptions` for where it sends users.
+ * `canActivate` and `canActivateChild`. See `withGuardOptions` for where it sends users. During server-side
+ * rendering it refuses the navigation (the server cannot know the session): the server's HTML shows no protected
+ * content, and the browser decides after hydration.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11 (the return URL stays in the app: no open redirect)
  */
@@ -182,7 +191,8 @@ export const authGuard: CanActivateFn = (route, state) => check(guardContext(), 
 /**
  * {@link authGuard} as `canMatch`, which also keeps a lazy route's code from loading for signed-out users.
  * Refusing a match lets the router try later routes (e.g. `**`) while the browser leaves for the provider:
- * set `signInRoute` for a calmer experience.
+ * set `signInRoute` for a calmer experience. On the server it always refuses the match, so a later route (a
+ * `**` page) is what the server renders for a protected URL: prefer {@link authGuard} on server-rendered routes.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError
  */
 export const authMatchGuard: CanMatchFn = (route, segments) => {

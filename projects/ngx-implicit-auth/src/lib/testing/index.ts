@@ -19,5 +19,6 @@ export {
   type TestSigningKey,
 } from './test-issuer';
 export { freshPage } from './fresh-page';
-export { loadPage, provideImplicitAuthAsSpecsDo, type SpecConfig } from './load-page';
+export { loadPage } from './load-page';
+export { provideImplicitAuthAsSpecsDo, type SpecConfig } from './provide-as-specs-do';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
