@@ -108,7 +108,10 @@ export function provideImplicitAuth(
     {
       provide: ImplicitAuthService,
       useFactory: () =>
-        isPlatformBrowser(inject(PLATFORM_ID)) ? inject(DefaultImplicitAuthService) : new ServerImplicitAuthService(),
+        // `ngServerMode` is false in the CLI's browser builds: they drop the server's service altogether.
+        (typeof ngServerMode === 'undefined' || ngServerMode) && !isPlatformBrowser(inject(PLATFORM_ID))
+          ? new ServerImplicitAuthService()
+          : inject(DefaultImplicitAuthService),
     },
     provideAppInitializer(() => {
       const injector = inject(Injector);
