@@ -233,6 +233,14 @@ describe('features: withX()', () => {
       expect(error.message).toMatch(/config\.issuer/);
     });
 
+    it('refuses a loader that gives no config object, saying so', async () => {
+      for (const nothing of [undefined, null, 'issuer']) {
+        const error = await authErrorOf(boot(provideImplicitAuth(withConfigLoader(() => nothing as never))));
+        expect(error.code).toBe('invalid_config');
+        expect(error.message).toMatch(/gave no config object/);
+      }
+    });
+
     it('is refused among the features: it takes the config’s place', () => {
       expect(() => provideImplicitAuth(base(), withConfigLoader(base) as never)).toThrow(
         /withConfigLoader\(\) takes the config’s place/,

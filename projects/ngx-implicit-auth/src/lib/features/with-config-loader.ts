@@ -30,8 +30,13 @@ export function withConfigLoader(
     ɵproviders: [],
     ɵload: (injector: Injector) =>
       withDeadline(timeoutMs, timedOut, async () => {
-        const loaded = runInInjectionContext(injector, load);
-        return isObservable(loaded) ? firstValueFrom(loaded) : loaded;
+        const result = runInInjectionContext(injector, load);
+        const loaded: unknown = await (isObservable(result) ? firstValueFrom(result) : result);
+        // Nothing, or not an object (an empty file, a JSON string): no config at all, said as such.
+        if (loaded === null || typeof loaded !== 'object') {
+          throw new ImplicitAuthError('invalid_config', 'ngx-implicit-auth: withConfigLoader() gave no config object');
+        }
+        return loaded as ImplicitAuthConfig;
       }).catch((error: unknown) => {
         if (isImplicitAuthError(error)) throw error;
         throw new ImplicitAuthError('config_load_failed', 'withConfigLoader(): the config could not be loaded', {
