@@ -5,7 +5,9 @@ import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './session/storage-keys';
 import {
   answerSilentRequests,
+  createFakeLocks,
   createTestIssuer,
+  type FakeLocks,
   loadPage as loadPageOf,
   type SilentAnswers,
   type TestIssuer,
@@ -331,6 +333,72 @@ describe('ImplicitAuthService (silent renewal)', () => {
     } finally {
       idp.clock.advance(-16);
     }
+  });
+
+  describe('while another tab holds the renewal lock', () => {
+    let locks: FakeLocks;
+    let otherTab: BroadcastChannel;
+
+    beforeEach(() => {
+      locks = createFakeLocks();
+      Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
+      otherTab = new BroadcastChannel(keys().namespace);
+    });
+
+    afterEach(() => {
+      delete (navigator as { locks?: unknown }).locks;
+      // An open channel keeps the test process alive.
+      otherTab.close();
+    });
+
+    /** Holds this app's renewal lock for the API's audience, as another tab renewing does, until released. */
+    function holdLock(): () => Promise<void> {
+      let release!: () => void;
+      const held = locks.request(
+        `${keys().namespace}:renew:https://api.example`,
+        {},
+        () => new Promise<boolean>((resolve) => (release = () => resolve(true))),
+      );
+      return async () => {
+        release();
+        await held;
+      };
+    }
+
+    it('sends nothing while waiting, and nothing at all once that tab’s tokens arrive', async () => {
+      const auth = await signedIn();
+      const release = holdLock();
+      const renewal = auth.renew();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(requests).toHaveLength(0);
+      expect(document.querySelector('iframe')).toBeNull();
+      const tokens = sessionFromOtherTab(auth, 'from-other-tab');
+      otherTab.postMessage({
+        ns: 'ngx-implicit-auth',
+        from: 'other-tab',
+        type: 'tokens_updated',
+        audience: 'https://api.example',
+        tokens,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await release();
+      await renewal;
+      expect(requests).toHaveLength(0);
+      expect(document.querySelector('iframe')).toBeNull();
+      expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
+    });
+
+    it('sends its own request, once, when that tab ends without tokens', async () => {
+      const auth = await signedIn();
+      const before = auth.currentAccessToken()!.token;
+      const release = holdLock();
+      const renewal = auth.renew();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await release();
+      await renewal;
+      expect(requests).toHaveLength(1);
+      expect(auth.currentAccessToken()!.token).not.toBe(before);
+    });
   });
 
   it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {
