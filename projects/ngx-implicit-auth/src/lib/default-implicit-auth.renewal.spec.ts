@@ -335,6 +335,23 @@ describe('ImplicitAuthService (silent renewal)', () => {
     }
   });
 
+  it('fetches a key set that has aged while the iframe is out, so validating the answer does not wait for it', async () => {
+    const auth = await signedIn();
+    const jwksFetches = () => idp.http.count(idp.jwksUri);
+    const before = jwksFetches();
+    // Older than the key set's 600 s: the answer's signature needs the set fetched again.
+    idp.clock.advance(601);
+    let fetchedWhenAnswered: number | undefined;
+    silent.answer = async (request) => {
+      const response = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+      fetchedWhenAnswered = jwksFetches();
+      return response;
+    };
+    await auth.renew();
+    expect(fetchedWhenAnswered).toBe(before + 1);
+    expect(jwksFetches()).toBe(before + 1);
+  });
+
   describe('while another tab holds the renewal lock', () => {
     let locks: FakeLocks;
     let otherTab: BroadcastChannel;

@@ -4,11 +4,15 @@ import { ImplicitAuthError } from '../errors';
 import { type AuthorizationRequest, buildAuthorizationUrl } from '../protocol/authorization-request';
 import type { AuthorizationResponse } from '../protocol/authorization-response';
 import { fetchProviderMetadata, type ProviderMetadata } from '../protocol/discovery';
-import { createJwksKeyResolver, type KeyResolver } from '../protocol/jwks';
+import { decodeBase64urlJson } from '../protocol/base64url';
+import { createJwksKeyResolver, type JwksKeyResolver, type KeyResolver } from '../protocol/jwks';
 import { buildLogoutUrl } from '../protocol/logout';
 import { validateAgainstProvider } from './complete-authorization';
 import type { ProviderClock } from '../protocol/provider-clock';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
+
+const noJwksUri: KeyResolver = () =>
+  Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri'));
 
 /**
  * The app's view of its provider: metadata (discovered once per page load), signing keys (cached; rotation
@@ -17,7 +21,7 @@ import type { Expectation, ProviderPort, ValidatedResponse } from './provider-po
  */
 export class ProviderClient implements ProviderPort {
   #metadataPromise?: Promise<ProviderMetadata>;
-  #keyResolver?: KeyResolver;
+  #keyResolver?: JwksKeyResolver;
 
   constructor(
     private readonly config: ResolvedImplicitAuthConfig,
@@ -94,16 +98,34 @@ export class ProviderClient implements ProviderPort {
     providerClock: ProviderClock,
   ): Promise<ValidatedResponse> {
     const metadata = await this.metadata();
-    // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
-    const getKey = (this.#keyResolver ??= metadata.jwks_uri
-      ? createJwksKeyResolver(metadata.jwks_uri, {
-          fetch: this.fetch,
-          clock: this.clock,
-          timeoutMs: this.config.networkTimeoutMs,
-        })
-      : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
+    const getKey = this.#keys(metadata) ?? noJwksUri;
     const context = { config: this.config, metadata, clock: this.clock, fetch: this.fetch, getKey, providerClock };
     return validateAgainstProvider(response, expected, context);
+  }
+
+  async prefetchSigningKey(previousIdToken: string | undefined): Promise<void> {
+    try {
+      if (!previousIdToken) return;
+      const header = decodeBase64urlJson(previousIdToken.split('.')[0], 'invalid_id_token');
+      const { alg, kid } = header;
+      if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return;
+      await this.#keys(await this.metadata())?.prefetch({ alg, kid });
+    } catch {
+      // A head start only: an unreadable earlier token or unreachable metadata is validation's to report.
+    }
+  }
+
+  /**
+   * The issuer's key set, kept for the page's lifetime: a renewal never re-fetches it (rotation and age are the
+   * resolver's job); `undefined` when the provider publishes no `jwks_uri`.
+   */
+  #keys(metadata: ProviderMetadata): JwksKeyResolver | undefined {
+    if (!metadata.jwks_uri) return undefined;
+    return (this.#keyResolver ??= createJwksKeyResolver(metadata.jwks_uri, {
+      fetch: this.fetch,
+      clock: this.clock,
+      timeoutMs: this.config.networkTimeoutMs,
+    }));
   }
 
   async #loadMetadata(): Promise<ProviderMetadata> {

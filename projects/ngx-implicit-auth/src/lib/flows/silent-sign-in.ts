@@ -40,7 +40,8 @@ export async function signInSilently(ctx: FlowContext, request: SilentSignInRequ
 /**
  * {@link signInSilently} in two steps, so what needs no answer is done before the request goes out (while the
  * renewal waits for the tab lock): the metadata, a fresh `state` and `nonce`, the authorize URL and the iframe.
- * `send` then appends the iframe at once.
+ * `send` then appends the iframe at once; while it is out, the provider's signing key is made ready (fetched again
+ * if the kept key set is too old, imported), so validating the answer waits for neither.
  *
  * @throws {ImplicitAuthError} `renewal_disabled` when silent renewal is off, or what building the request throws
  *   (`invalid_config`, a failed discovery); `send` throws what {@link signInSilently} throws.
@@ -84,7 +85,10 @@ export async function prepareSilentSignIn(
     async send() {
       // The renewal is its own transaction: its ID token may not predate the moment this request goes out.
       const expected: Expectation = { ...bound, startedAt: clock.now() };
-      const encoded = await iframe.send();
+      const answer = iframe.send();
+      // While the iframe is out (the answer needs the main thread only once it arrives).
+      void provider.prefetchSigningKey(request.idTokenHint);
+      const encoded = await answer;
       // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
       const take = (state: string) => (state === expected.state ? expected : null);
       const providerClock = ctx.keeper.providerTime.clockFor(request.renewing === true);
