@@ -279,6 +279,23 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(requests.at(-1)!.get('prompt')).toBe('none');
   });
 
+  it('fetches the key set for a restore on reload while the iframe is out, not after the answer', async () => {
+    await signedIn();
+    const jwksFetches = () => idp.http.count(idp.jwksUri);
+    const before = jwksFetches();
+    let fetchedWhenAnswered: number | undefined;
+    silent.answer = async (request) => {
+      const response = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+      fetchedWhenAnswered = jwksFetches();
+      return response;
+    };
+    // A new page load keeps no key set and (storage: memory) no ID token to name a key: the set still comes early.
+    const reloaded = await loadPage();
+    expect(reloaded.status()).toBe('signed-in');
+    expect(fetchedWhenAnswered).toBe(before + 1);
+    expect(jwksFetches()).toBe(before + 1);
+  });
+
   it('does not probe the provider on a first visit, and a failed restore is no error', async () => {
     const first = await loadPage();
     expect(first.status()).toBe('signed-out');

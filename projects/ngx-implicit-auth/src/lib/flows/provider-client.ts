@@ -104,11 +104,14 @@ export class ProviderClient implements ProviderPort {
   }
 
   async prefetchSigningKey(previousIdToken: string | undefined): Promise<void> {
+    // Without an ID token in the answer there is no signature to check.
+    if (this.config.responseType === 'token') return;
     try {
-      if (!previousIdToken) return;
-      const header = decodeBase64urlJson(previousIdToken.split('.')[0], 'invalid_id_token');
-      const { alg, kid } = header;
-      if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return;
+      const header = previousIdToken ? decodeBase64urlJson(previousIdToken.split('.')[0], 'invalid_id_token') : {};
+      // Without an earlier token (a restore after a reload), the set is still fetched, and a key imported when
+      // the set has only one for the first configured algorithm.
+      const alg = typeof header['alg'] === 'string' ? header['alg'] : this.config.algorithms[0];
+      const kid = typeof header['kid'] === 'string' ? header['kid'] : undefined;
       await this.#keys(await this.metadata())?.prefetch({ alg, kid });
     } catch {
       // A head start only: an unreadable earlier token or unreachable metadata is validation's to report.

@@ -48,9 +48,10 @@ export interface ProviderPort {
     params?: Readonly<Record<string, string>>,
   ): Promise<string | null>;
   /**
-   * A head start for validating the answer to a renewal: the key that signed `previousIdToken` (the one a renewed
-   * ID token is most likely signed with) made ready, the key set fetched again first if the kept one is too old.
-   * Started while the request is out; never rejects (validation resolves the key itself and reports any failure).
+   * A head start for validating the answer to a silent request: the key set fetched if none is kept or the kept
+   * one is too old, and the key that signed `previousIdToken` (the one a renewed ID token is most likely signed
+   * with) imported. Started while the request is out; never rejects (validation resolves the key itself and
+   * reports any failure).
    */
   prefetchSigningKey(previousIdToken: string | undefined): Promise<void>;
   /**
