@@ -1,7 +1,7 @@
 import { ImplicitAuthError } from '../errors';
 import { generateRandomToken } from '../protocol/random';
 import { needsNonce, scopeFor } from '../protocol/response-type';
-import { prepareSilentRequest } from '../renewal/silent-request';
+import { requestInHiddenIframe } from '../renewal/silent-request';
 import { completeAuthorization } from './complete-authorization';
 import type { FlowContext } from './flow-context';
 import type { Expectation, ValidatedResponse } from './provider-port';
@@ -18,12 +18,6 @@ export interface SilentSignInRequest {
   readonly renewing?: boolean;
 }
 
-/** A silent sign-in made ready to go (see {@link prepareSilentSignIn}). */
-export interface PreparedSilentSignIn {
-  /** Sends the request and resolves with the validated answer. Call it once; one never sent leaves nothing behind. */
-  send(): Promise<ValidatedResponse>;
-}
-
 /**
  * One silent authorization: a hidden iframe asks the provider with `prompt=none`, a fresh `state` and `nonce`,
  * and the answer takes the same completion path as an interactive sign-in (`completeAuthorization`), bound to
@@ -34,38 +28,24 @@ export interface PreparedSilentSignIn {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthError (§3.1.2.6, `login_required` & co.)
  */
 export async function signInSilently(ctx: FlowContext, request: SilentSignInRequest): Promise<ValidatedResponse> {
-  return (await prepareSilentSignIn(ctx, request)).send();
-}
-
-/**
- * {@link signInSilently} in two steps, so what needs no answer is done before the request goes out (while the
- * renewal waits for the tab lock): the metadata, a fresh `state` and `nonce`, the authorize URL and the iframe.
- * `send` then appends the iframe at once; while it is out, the provider's signing key is made ready (fetched again
- * if the kept key set is too old, imported), so validating the answer waits for neither.
- *
- * @throws {ImplicitAuthError} `renewal_disabled` when silent renewal is off, or what building the request throws
- *   (`invalid_config`, a failed discovery); `send` throws what {@link signInSilently} throws.
- */
-export async function prepareSilentSignIn(
-  ctx: FlowContext,
-  request: SilentSignInRequest,
-): Promise<PreparedSilentSignIn> {
   const { config, provider, clock } = ctx;
   const renew = config.silentRenew;
   if (!renew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
   const metadata = await provider.metadata();
   const scope = scopeFor(config.responseType, request.scope);
-  const bound = {
+  const expected: Expectation = {
     state: generateRandomToken(),
     nonce: needsNonce(config.responseType, scope) ? generateRandomToken() : undefined,
     responseType: config.responseType,
     scope,
     audience: request.audience,
+    // The renewal is its own transaction: its ID token may not predate this request either.
+    startedAt: clock.now(),
     // The configured `max_age` holds for renewals too, or a silent request would extend an old authentication.
     maxAgeSeconds: config.maxAgeSeconds,
   };
   const url = await provider.authorizeUrl(
-    { ...bound, startedAt: clock.now() },
+    expected,
     {
       prompt: 'none',
       idTokenHint: request.idTokenHint,
@@ -74,25 +54,19 @@ export async function prepareSilentSignIn(
     },
     renew.redirectUri,
   );
-  const iframe = prepareSilentRequest(url, {
-    expectedState: bound.state,
+  const answer = requestInHiddenIframe(url, {
+    expectedState: expected.state,
     timeoutMs: renew.timeoutMs,
     window: ctx.window,
     mode: renew.webMessage ? 'web_message' : 'fragment',
     providerOrigin: new URL(metadata.authorization_endpoint).origin,
   });
-  return {
-    async send() {
-      // The renewal is its own transaction: its ID token may not predate the moment this request goes out.
-      const expected: Expectation = { ...bound, startedAt: clock.now() };
-      const answer = iframe.send();
-      // While the iframe is out (the answer needs the main thread only once it arrives).
-      void provider.prefetchSigningKey(request.idTokenHint);
-      const encoded = await answer;
-      // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
-      const take = (state: string) => (state === expected.state ? expected : null);
-      const providerClock = ctx.keeper.providerTime.clockFor(request.renewing === true);
-      return (await completeAuthorization(encoded, take, provider, config.issuer, clock, providerClock)).validated;
-    },
-  };
+  // While the iframe is out: the signing key made ready (the key set fetched again if it aged, the key imported),
+  // so validating the answer waits for neither.
+  void provider.prefetchSigningKey(request.idTokenHint);
+  const encoded = await answer;
+  // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
+  const take = (state: string) => (state === expected.state ? expected : null);
+  const providerClock = ctx.keeper.providerTime.clockFor(request.renewing === true);
+  return (await completeAuthorization(encoded, take, provider, config.issuer, clock, providerClock)).validated;
 }

@@ -2,7 +2,7 @@ import { sameUser, userFingerprint } from '../claims';
 import { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from '../errors';
 import type { FlowContext } from '../flows/flow-context';
 import type { ValidatedResponse } from '../flows/provider-port';
-import { prepareSilentSignIn, signInSilently, type SilentSignInRequest } from '../flows/silent-sign-in';
+import { signInSilently, type SilentSignInRequest } from '../flows/silent-sign-in';
 import type { Session } from '../session/session';
 import { signedOutMeanwhile } from '../session/session-keeper';
 import { toImplicitAuthError } from '../session/session-state';
@@ -83,21 +83,16 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
       keeper.checkEpoch(epoch);
       if (!config.silentRenew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
       state.emit({ type: 'renewal_started', audience });
-      const api = config.apis.find((entry) => entry.audience === audience);
-      // Built while the tab lock is being granted (a round trip to the browser's lock manager), so the request goes
-      // out the moment this tab may send it; dropped unsent if another tab renews meanwhile.
-      const prepared = prepareSilentSignIn(ctx, {
-        audience,
-        scope: scope ?? api?.scope ?? config.scope,
-        idTokenHint: started?.idToken ?? keeper.keptIdTokenHint(),
-        renewing: started !== null,
-      });
-      // Its failure is reported where it is awaited, under the lock; a request never sent has nothing to report.
-      prepared.catch(() => undefined);
       await keeper.tabs.runExclusive(audience, async () => {
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.
         if (keeper.session() !== started) return;
-        const validated = await (await prepared).send();
+        const api = config.apis.find((entry) => entry.audience === audience);
+        const validated = await silently({
+          audience,
+          scope: scope ?? api?.scope ?? config.scope,
+          idTokenHint: started?.idToken ?? keeper.keptIdTokenHint(),
+          renewing: started !== null,
+        });
         // Signed out while the iframe was out: the answer must not sign the user back in (nor other tabs).
         keeper.checkEpoch(epoch);
         if (started?.claims && validated.claims && !sameUser(started.claims, validated.claims)) {

@@ -1,7 +1,7 @@
 import { ImplicitAuthError } from '../errors';
 import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import { SILENT_CALLBACK_MESSAGE_TYPE } from './silent-callback-message';
-import { prepareSilentRequest, requestInHiddenIframe, type SilentRequestOptions } from './silent-request';
+import { requestInHiddenIframe, type SilentRequestOptions } from './silent-request';
 
 const APP_ORIGIN = window.location.origin;
 const IDP_ORIGIN = 'https://idp.example';
@@ -163,41 +163,6 @@ describe('requestInHiddenIframe', () => {
     expect(removed).toHaveBeenCalledWith('message', expect.any(Function));
     expect(() => post(fromCallback(OK_RESPONSE), { source: frame })).not.toThrow();
     removed.mockRestore();
-  });
-
-  describe('prepared ahead (prepareSilentRequest)', () => {
-    it('puts nothing in the document and hears nothing until sent; send then runs the request', async () => {
-      const prepared = prepareSilentRequest(AUTHORIZE_URL, {
-        expectedState: 's1',
-        timeoutMs: 10_000,
-        window,
-        mode: 'fragment',
-      });
-      expect(frames()).toHaveLength(0);
-      // A frame of this page answering before anything was sent is not this request's answer.
-      const stranger = document.createElement('iframe');
-      document.body.append(stranger);
-      post(fromCallback(OK_RESPONSE), { source: stranger.contentWindow });
-      stranger.remove();
-      const outcome = prepared.send();
-      current = frames().at(-1);
-      expect(frames()).toHaveLength(1);
-      expect(current!.src).toBe(AUTHORIZE_URL);
-      expect(await isPending(outcome)).toBe(true);
-      post(fromCallback(OK_RESPONSE));
-      await expect(outcome).resolves.toBe(OK_RESPONSE);
-    });
-
-    it('reports a wiring mistake found while preparing when sent, as the request’s failure', async () => {
-      const prepared = prepareSilentRequest(AUTHORIZE_URL, {
-        expectedState: 's1',
-        timeoutMs: 10_000,
-        window,
-        mode: 'web_message',
-      });
-      await expect(prepared.send()).rejects.toMatchObject({ code: 'invalid_config' });
-      expect(frames()).toHaveLength(0);
-    });
   });
 
   describe('a page of the app that is not silent-callback.html', () => {

@@ -30,15 +30,6 @@ const SANDBOX = 'allow-scripts allow-same-origin allow-forms';
 /** How long after a page of the app's origin loaded in the frame its answer may still arrive. */
 const SILENT_CALLBACK_GRACE_MS = 300;
 
-/** A silent request made ready to go: its iframe built but not yet in the document (see {@link prepareSilentRequest}). */
-export interface PreparedSilentRequest {
-  /**
-   * Puts the iframe in the document and resolves with its answer (see {@link requestInHiddenIframe}). Call it once;
-   * a request never sent leaves nothing behind (no iframe, listener or timer).
-   */
-  send(): Promise<string>;
-}
-
 /**
  * Runs one `prompt=none` authorization request in a hidden iframe and resolves with the encoded response,
  * always as a fragment (`#access_token=…&state=…`, `#error=login_required&state=…`, also when the provider put
@@ -62,108 +53,96 @@ export interface PreparedSilentRequest {
  * @see https://auth0.com/docs/authenticate/login/configure-silent-authentication (response_mode=web_message)
  */
 export function requestInHiddenIframe(url: string, options: SilentRequestOptions): Promise<string> {
-  return prepareSilentRequest(url, options).send();
-}
-
-/**
- * {@link requestInHiddenIframe} in two steps: the work that needs no answer (the origin to accept answers from,
- * the iframe element and its attributes) now, so it can overlap a wait that comes before the request (the tab
- * lock); `send` then only appends the iframe and listens. A wiring mistake found now (`invalid_config`) is
- * reported by `send`, as the request's own failure.
- */
-export function prepareSilentRequest(url: string, options: SilentRequestOptions): PreparedSilentRequest {
   const { window: win, expectedState, mode } = options;
-  let origin: string;
-  try {
-    origin = mode === 'web_message' ? new URL(options.providerOrigin ?? '').origin : win.location.origin;
-  } catch (cause: unknown) {
-    // A missing or malformed provider origin is a wiring mistake; say so instead of leaking a TypeError.
-    const error = new ImplicitAuthError('invalid_config', 'web_message needs the provider origin', { cause });
-    return { send: () => Promise.reject(error) };
-  }
-  // An opaque origin ('null') is shared by every sandboxed or data: document: it proves nothing.
-  if (origin === 'null') {
-    const error = new ImplicitAuthError('invalid_config', `No usable origin for ${mode} responses`);
-    return { send: () => Promise.reject(error) };
-  }
-  const doc = win.document;
-  const iframe = doc.createElement('iframe');
-  iframe.title = 'Silent sign-in';
-  iframe.tabIndex = -1;
-  iframe.setAttribute('aria-hidden', 'true');
-  iframe.setAttribute('sandbox', SANDBOX);
-  iframe.style.display = 'none';
+  return new Promise<string>((resolve, reject) => {
+    let origin: string;
+    try {
+      origin = mode === 'web_message' ? new URL(options.providerOrigin ?? '').origin : win.location.origin;
+    } catch (cause: unknown) {
+      // A missing or malformed provider origin is a wiring mistake; say so instead of leaking a TypeError.
+      reject(new ImplicitAuthError('invalid_config', 'web_message needs the provider origin', { cause }));
+      return;
+    }
+    // An opaque origin ('null') is shared by every sandboxed or data: document: it proves nothing.
+    if (origin === 'null') {
+      reject(new ImplicitAuthError('invalid_config', `No usable origin for ${mode} responses`));
+      return;
+    }
+    const doc = win.document;
+    const iframe = doc.createElement('iframe');
+    iframe.title = 'Silent sign-in';
+    iframe.tabIndex = -1;
+    iframe.setAttribute('aria-hidden', 'true');
+    iframe.setAttribute('sandbox', SANDBOX);
+    iframe.style.display = 'none';
 
-  const send = () =>
-    new Promise<string>((resolve, reject) => {
-      const finish = (removeLater = false) => {
-        win.clearTimeout(timer);
-        win.clearTimeout(grace);
-        iframe.removeEventListener('load', onLoad);
-        win.removeEventListener('message', onMessage);
-        // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it once the browser is
-        // idle (the renewal's validation and storage done; at the latest within a second), off the renewal's
-        // critical path. Nothing listens to the frame any more meanwhile.
-        if (removeLater) {
-          const remove = () => iframe.remove();
-          if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(remove, { timeout: 1000 });
-          else win.setTimeout(remove);
-        } else iframe.remove();
-      };
-      const onMessage = (event: MessageEvent) => {
-        const frame = iframe.contentWindow;
-        // Another frame, tab or popup (even one of our origin) is not this renewal; checking `frame` first keeps
-        // a message with no source (`null`) from matching a detached iframe's `null` window.
-        if (!frame || event.source !== frame) return;
-        // Only the app's callback page (fragment) or the provider (web_message) may answer (RFC 9700 §4.17).
-        if (event.origin !== origin) return;
-        const response = mode === 'web_message' ? fromWebMessage(event.data) : fromSilentCallback(event.data);
-        if (response === undefined) return;
-        // Our own frame, from the expected origin, answered with more than any real response holds: refused at
-        // once and unread (not even its state), instead of being decoded or left to run into the timeout.
-        if (response.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
-          finish();
-          reject(new ImplicitAuthError('invalid_response', 'Silent renewal response too large'));
-          return;
-        }
-        // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
-        if (stateOfResponse(response) !== expectedState) return;
-        finish(true);
-        resolve(`#${response.slice(1)}`);
-      };
-      let grace: number | undefined;
-      const onLoad = () => {
-        let href: string | undefined;
-        try {
-          href = iframe.contentWindow?.location.href;
-        } catch {
-          // Cross-origin: the provider's own page (a login form, an error page); its answer comes by redirect.
-          return;
-        }
-        if (mode !== 'fragment' || !href?.startsWith(`${origin}/`)) return;
-        // The callback page's message is already queued when its load event fires; a short grace covers the order
-        // in which a browser delivers the two.
-        grace = win.setTimeout(() => {
-          finish();
-          reject(
-            new ImplicitAuthError(
-              'silent_callback_missing',
-              `The silent renewal page ${href?.split(/[?#]/)[0]} did not answer: it is not silent-callback.html`,
-            ),
-          );
-        }, SILENT_CALLBACK_GRACE_MS);
-      };
-      const timer = win.setTimeout(() => {
+    const finish = (removeLater = false) => {
+      win.clearTimeout(timer);
+      win.clearTimeout(grace);
+      iframe.removeEventListener('load', onLoad);
+      win.removeEventListener('message', onMessage);
+      // Unloading the frame's document costs the main thread ~1–2 ms: after a success, do it once the browser is
+      // idle (the renewal's validation and storage done; at the latest within a second), off the renewal's
+      // critical path. Nothing listens to the frame any more meanwhile.
+      if (removeLater) {
+        const remove = () => iframe.remove();
+        if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(remove, { timeout: 1000 });
+        else win.setTimeout(remove);
+      } else iframe.remove();
+    };
+    const onMessage = (event: MessageEvent) => {
+      const frame = iframe.contentWindow;
+      // Another frame, tab or popup (even one of our origin) is not this renewal; checking `frame` first keeps
+      // a message with no source (`null`) from matching a detached iframe's `null` window.
+      if (!frame || event.source !== frame) return;
+      // Only the app's callback page (fragment) or the provider (web_message) may answer (RFC 9700 §4.17).
+      if (event.origin !== origin) return;
+      const response = mode === 'web_message' ? fromWebMessage(event.data) : fromSilentCallback(event.data);
+      if (response === undefined) return;
+      // Our own frame, from the expected origin, answered with more than any real response holds: refused at
+      // once and unread (not even its state), instead of being decoded or left to run into the timeout.
+      if (response.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
         finish();
-        reject(new ImplicitAuthError('timeout', `No answer to silent renewal within ${options.timeoutMs} ms`));
-      }, options.timeoutMs);
+        reject(new ImplicitAuthError('invalid_response', 'Silent renewal response too large'));
+        return;
+      }
+      // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
+      if (stateOfResponse(response) !== expectedState) return;
+      finish(true);
+      resolve(`#${response.slice(1)}`);
+    };
+    let grace: number | undefined;
+    const onLoad = () => {
+      let href: string | undefined;
+      try {
+        href = iframe.contentWindow?.location.href;
+      } catch {
+        // Cross-origin: the provider's own page (a login form, an error page); its answer comes by redirect.
+        return;
+      }
+      if (mode !== 'fragment' || !href?.startsWith(`${origin}/`)) return;
+      // The callback page's message is already queued when its load event fires; a short grace covers the order
+      // in which a browser delivers the two.
+      grace = win.setTimeout(() => {
+        finish();
+        reject(
+          new ImplicitAuthError(
+            'silent_callback_missing',
+            `The silent renewal page ${href?.split(/[?#]/)[0]} did not answer: it is not silent-callback.html`,
+          ),
+        );
+      }, SILENT_CALLBACK_GRACE_MS);
+    };
+    const timer = win.setTimeout(() => {
+      finish();
+      reject(new ImplicitAuthError('timeout', `No answer to silent renewal within ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
 
-      win.addEventListener('message', onMessage);
-      iframe.addEventListener('load', onLoad);
-      iframe.src = url;
-      (doc.body ?? doc.documentElement).appendChild(iframe);
-    });
-  return { send };
+    win.addEventListener('message', onMessage);
+    iframe.addEventListener('load', onLoad);
+    iframe.src = url;
+    (doc.body ?? doc.documentElement).appendChild(iframe);
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
