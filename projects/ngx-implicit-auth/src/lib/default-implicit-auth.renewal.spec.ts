@@ -4,7 +4,9 @@ import type { ImplicitAuthEvent } from './events';
 import { storageKeys } from './session/storage-keys';
 import {
   answerSilentRequests,
+  createFakeLocks,
   createTestIssuer,
+  type FakeLocks,
   loadPage as loadPageOf,
   type SilentAnswers,
   type TestIssuer,
@@ -277,6 +279,23 @@ describe('ImplicitAuthService (silent renewal)', () => {
     expect(requests.at(-1)!.get('prompt')).toBe('none');
   });
 
+  it('fetches the key set for a restore on reload while the iframe is out, not after the answer', async () => {
+    await signedIn();
+    const jwksFetches = () => idp.http.count(idp.jwksUri);
+    const before = jwksFetches();
+    let fetchedWhenAnswered: number | undefined;
+    silent.answer = async (request) => {
+      const response = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+      fetchedWhenAnswered = jwksFetches();
+      return response;
+    };
+    // A new page load keeps no key set and (storage: memory) no ID token to name a key: the set still comes early.
+    const reloaded = await loadPage();
+    expect(reloaded.status()).toBe('signed-in');
+    expect(fetchedWhenAnswered).toBe(before + 1);
+    expect(jwksFetches()).toBe(before + 1);
+  });
+
   it('does not probe the provider on a first visit, and a failed restore is no error', async () => {
     const first = await loadPage();
     expect(first.status()).toBe('signed-out');
@@ -331,6 +350,89 @@ describe('ImplicitAuthService (silent renewal)', () => {
     } finally {
       idp.clock.advance(-16);
     }
+  });
+
+  it('fetches a key set that has aged while the iframe is out, so validating the answer does not wait for it', async () => {
+    const auth = await signedIn();
+    const jwksFetches = () => idp.http.count(idp.jwksUri);
+    const before = jwksFetches();
+    // Older than the key set's 600 s: the answer's signature needs the set fetched again.
+    idp.clock.advance(601);
+    let fetchedWhenAnswered: number | undefined;
+    silent.answer = async (request) => {
+      const response = await idp.authorizationResponse({ state: request.get('state')!, nonce: request.get('nonce')! });
+      fetchedWhenAnswered = jwksFetches();
+      return response;
+    };
+    await auth.renew();
+    expect(fetchedWhenAnswered).toBe(before + 1);
+    expect(jwksFetches()).toBe(before + 1);
+  });
+
+  describe('while another tab holds the renewal lock', () => {
+    let locks: FakeLocks;
+    let otherTab: BroadcastChannel;
+
+    beforeEach(() => {
+      locks = createFakeLocks();
+      Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
+      otherTab = new BroadcastChannel(keys().namespace);
+    });
+
+    afterEach(() => {
+      delete (navigator as { locks?: unknown }).locks;
+      // An open channel keeps the test process alive.
+      otherTab.close();
+    });
+
+    /** Holds this app's renewal lock for the API's audience, as another tab renewing does, until released. */
+    function holdLock(): () => Promise<void> {
+      let release!: () => void;
+      const held = locks.request(
+        `${keys().namespace}:renew:https://api.example`,
+        {},
+        () => new Promise<boolean>((resolve) => (release = () => resolve(true))),
+      );
+      return async () => {
+        release();
+        await held;
+      };
+    }
+
+    it('sends nothing while waiting, and nothing at all once that tab’s tokens arrive', async () => {
+      const auth = await signedIn();
+      const release = holdLock();
+      const renewal = auth.renew();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(requests).toHaveLength(0);
+      expect(document.querySelector('iframe')).toBeNull();
+      const tokens = sessionFromOtherTab(auth, 'from-other-tab');
+      otherTab.postMessage({
+        ns: 'ngx-implicit-auth',
+        from: 'other-tab',
+        type: 'tokens_updated',
+        audience: 'https://api.example',
+        tokens,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await release();
+      await renewal;
+      expect(requests).toHaveLength(0);
+      expect(document.querySelector('iframe')).toBeNull();
+      expect(auth.currentAccessToken()!.token).toBe('from-other-tab');
+    });
+
+    it('sends its own request, once, when that tab ends without tokens', async () => {
+      const auth = await signedIn();
+      const before = auth.currentAccessToken()!.token;
+      const release = holdLock();
+      const renewal = auth.renew();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await release();
+      await renewal;
+      expect(requests).toHaveLength(1);
+      expect(auth.currentAccessToken()!.token).not.toBe(before);
+    });
   });
 
   it('signs out when another tab signs out, and adopts tokens another tab renewed', async () => {

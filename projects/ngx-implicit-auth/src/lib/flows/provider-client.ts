@@ -4,12 +4,16 @@ import { ImplicitAuthError } from '../errors';
 import { type AuthorizationRequest, buildAuthorizationUrl } from '../protocol/authorization-request';
 import type { AuthorizationResponse } from '../protocol/authorization-response';
 import { fetchProviderMetadata, type ProviderMetadata } from '../protocol/discovery';
-import { createJwksKeyResolver, type KeyResolver } from '../protocol/jwks';
+import { decodeBase64urlJson } from '../protocol/base64url';
+import { createJwksKeyResolver, type JwksKeyResolver, type KeyResolver } from '../protocol/jwks';
 import { buildLogoutUrl } from '../protocol/logout';
 import { validateAgainstProvider } from './complete-authorization';
 import type { ProviderClock } from '../protocol/provider-clock';
 import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
+
+const noJwksUri: KeyResolver = () =>
+  Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri'));
 
 /**
  * The app's view of its provider: metadata (discovered once per page load), signing keys (cached; rotation
@@ -18,7 +22,7 @@ import type { Expectation, ProviderPort, ValidatedResponse } from './provider-po
  */
 export class ProviderClient implements ProviderPort {
   #metadataPromise?: Promise<ProviderMetadata>;
-  #keyResolver?: KeyResolver;
+  #keyResolver?: JwksKeyResolver;
 
   constructor(
     private readonly config: ResolvedImplicitAuthConfig,
@@ -97,17 +101,38 @@ export class ProviderClient implements ProviderPort {
     providerClock: ProviderClock,
   ): Promise<ValidatedResponse> {
     const metadata = await this.metadata();
-    // The key set is kept for the page's lifetime: a renewal never re-fetches it (rotation is the resolver's job).
-    const getKey = (this.#keyResolver ??= metadata.jwks_uri
-      ? createJwksKeyResolver(metadata.jwks_uri, {
-          fetch: this.fetch,
-          clock: this.clock,
-          timeoutMs: this.config.networkTimeoutMs,
-        })
-      : () => Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri')));
+    const getKey = this.#keys(metadata) ?? noJwksUri;
     const { config, clock, fetch, userInfo } = this;
     const context = { config, metadata, clock, fetch, getKey, providerClock, userInfo };
     return validateAgainstProvider(response, expected, context);
+  }
+
+  async prefetchSigningKey(previousIdToken: string | undefined): Promise<void> {
+    // Without an ID token in the answer there is no signature to check.
+    if (this.config.responseType === 'token') return;
+    try {
+      const header = previousIdToken ? decodeBase64urlJson(previousIdToken.split('.')[0], 'invalid_id_token') : {};
+      // Without an earlier token (a restore after a reload), the set is still fetched, and a key imported when
+      // the set has only one for the first configured algorithm.
+      const alg = typeof header['alg'] === 'string' ? header['alg'] : this.config.algorithms[0];
+      const kid = typeof header['kid'] === 'string' ? header['kid'] : undefined;
+      await this.#keys(await this.metadata())?.prefetch({ alg, kid });
+    } catch {
+      // A head start only: an unreadable earlier token or unreachable metadata is validation's to report.
+    }
+  }
+
+  /**
+   * The issuer's key set, kept for the page's lifetime: a renewal never re-fetches it (rotation and age are the
+   * resolver's job); `undefined` when the provider publishes no `jwks_uri`.
+   */
+  #keys(metadata: ProviderMetadata): JwksKeyResolver | undefined {
+    if (!metadata.jwks_uri) return undefined;
+    return (this.#keyResolver ??= createJwksKeyResolver(metadata.jwks_uri, {
+      fetch: this.fetch,
+      clock: this.clock,
+      timeoutMs: this.config.networkTimeoutMs,
+    }));
   }
 
   async #loadMetadata(): Promise<ProviderMetadata> {

@@ -48,6 +48,13 @@ export interface ProviderPort {
     params?: Readonly<Record<string, string>>,
   ): Promise<string | null>;
   /**
+   * A head start for validating the answer to a silent request: the key set fetched if none is kept or the kept
+   * one is too old, and the key that signed `previousIdToken` (the one a renewed ID token is most likely signed
+   * with) imported. Started while the request is out; never rejects (validation resolves the key itself and
+   * reports any failure).
+   */
+  prefetchSigningKey(previousIdToken: string | undefined): Promise<void>;
+  /**
    * Full validation of a response whose `state` matched `expected`, its ID token's times judged with what
    * `providerClock` knows, then UserInfo when enabled. Stores nothing.
    */

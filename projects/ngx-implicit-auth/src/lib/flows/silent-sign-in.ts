@@ -54,13 +54,17 @@ export async function signInSilently(ctx: FlowContext, request: SilentSignInRequ
     },
     renew.redirectUri,
   );
-  const encoded = await requestInHiddenIframe(url, {
+  const answer = requestInHiddenIframe(url, {
     expectedState: expected.state,
     timeoutMs: renew.timeoutMs,
     window: ctx.window,
     mode: renew.webMessage ? 'web_message' : 'fragment',
     providerOrigin: new URL(metadata.authorization_endpoint).origin,
   });
+  // While the iframe is out: the signing key made ready (the key set fetched again if it aged, the key imported),
+  // so validating the answer waits for neither.
+  void provider.prefetchSigningKey(request.idTokenHint);
+  const encoded = await answer;
   // The iframe channel already matched the state; the completion path checks it again, so it stands on its own.
   const take = (state: string) => (state === expected.state ? expected : null);
   const providerClock = ctx.keeper.providerTime.clockFor(request.renewing === true);

@@ -405,6 +405,14 @@ describe('validateIdToken', () => {
       expect(await codeOf(token, { accessToken })).toBe('at_hash_mismatch');
     });
 
+    it('is compared only once the signature and the claims passed (the digest runs alongside the signature check)', async () => {
+      const other = await idp.createKey('RS256', { publish: false });
+      const forged = idp.signIdToken({ nonce }, { key: other, kid: idp.key.kid, accessToken: 'another-access-token' });
+      expect(await codeOf(forged, { accessToken })).toBe('invalid_signature');
+      const replayed = idp.signIdToken({ nonce: 'another-nonce' }, { accessToken: 'another-access-token' });
+      expect(await codeOf(replayed, { accessToken })).toBe('nonce_mismatch');
+    });
+
     it('is not required without an access token', async () => {
       await expect(validateIdToken(await idp.signIdToken({ nonce }), options())).resolves.toBeTruthy();
     });

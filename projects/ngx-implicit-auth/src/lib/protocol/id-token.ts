@@ -83,6 +83,13 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
   if (header['crit'] !== undefined) throw fail('invalid_id_token', 'crit not supported');
   if (!/^[\w-]+$/.test(parts[2])) throw fail('invalid_id_token', 'malformed signature');
 
+  // The access token's digest for `at_hash` (§3.2.2.9) is computed while the signature is checked: it reads
+  // nothing of the token, and is compared only once the signature and every claim have passed.
+  const accessTokenHash =
+    options.accessToken === undefined ? undefined : computeAtHash(options.accessToken, alg as IdTokenSigningAlgorithm);
+  // A token that fails before the comparison never reads the digest: its failure is not this token's to report.
+  accessTokenHash?.catch(() => undefined);
+
   // Rule 6 / §3.2.2.11: the signature MUST be verified, with a key from the issuer's JWKS only — the resolver ignores
   // `jwk`, `jku`, `x5u` and `x5c` in the header. jose also refuses RSA keys under 2048 bits.
   try {
@@ -156,12 +163,10 @@ export async function validateIdToken(idToken: string, options: IdTokenValidatio
     if (authTime + options.maxAgeSeconds + skew < now) throw fail('auth_time_too_old', 'auth_time older than max_age');
   }
   // §3.2.2.9–10: with an access token, `at_hash` is REQUIRED and binds it to this ID token (token substitution).
-  if (options.accessToken !== undefined) {
+  if (accessTokenHash) {
     const atHash = claims['at_hash'];
     if (typeof atHash !== 'string') throw fail('at_hash_missing', 'at_hash required');
-    if (!timingSafeEqual(atHash, await computeAtHash(options.accessToken, alg as IdTokenSigningAlgorithm))) {
-      throw fail('at_hash_mismatch', 'wrong at_hash');
-    }
+    if (!timingSafeEqual(atHash, await accessTokenHash)) throw fail('at_hash_mismatch', 'wrong at_hash');
   }
   return claims as unknown as IdTokenClaims;
 }

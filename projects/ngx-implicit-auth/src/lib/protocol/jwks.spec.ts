@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { authErrorOf, createTestIssuer, type TestIssuer } from '../testing';
-import { createJwksKeyResolver, type KeyResolver } from './jwks';
+import { createJwksKeyResolver, type JwksKeyResolver, type KeyResolver } from './jwks';
 
 describe('createJwksKeyResolver', () => {
   let idp: TestIssuer;
@@ -225,6 +225,62 @@ describe('createJwksKeyResolver', () => {
       await expect(resolve({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeTruthy();
       idp.clock.advance(1);
       expect((await authErrorOf(resolve({ alg: 'RS256', kid: idp.key.kid }))).code).toBe('unknown_key');
+    });
+  });
+
+  describe('prefetch, a head start before a validation', () => {
+    let resolver: JwksKeyResolver;
+
+    beforeEach(() => {
+      resolver = createJwksKeyResolver(idp.jwksUri, { fetch: idp.fetch, clock: idp.clock });
+    });
+
+    it('fetches and imports the key, which the validation then gets without another fetch or import', async () => {
+      await resolver.prefetch({ alg: 'RS256', kid: idp.key.kid });
+      expect(fetches()).toBe(1);
+      const prefetched = await resolver({ alg: 'RS256', kid: idp.key.kid });
+      expect(prefetched.type).toBe('public');
+      expect(await resolver({ alg: 'RS256', kid: idp.key.kid })).toBe(prefetched);
+      expect(fetches()).toBe(1);
+    });
+
+    it('shares its fetch and import with a validation asking at the same time', async () => {
+      const [, key] = await Promise.all([
+        resolver.prefetch({ alg: 'RS256', kid: idp.key.kid }),
+        resolver({ alg: 'RS256', kid: idp.key.kid }),
+      ]);
+      expect(await resolver({ alg: 'RS256', kid: idp.key.kid })).toBe(key);
+      expect(fetches()).toBe(1);
+    });
+
+    it('fetches a set older than maxAgeSeconds again, so the validation after it does not wait for it', async () => {
+      await resolver({ alg: 'RS256', kid: idp.key.kid });
+      idp.clock.advance(600);
+      await resolver.prefetch({ alg: 'RS256', kid: idp.key.kid });
+      expect(fetches()).toBe(2);
+      await resolver({ alg: 'RS256', kid: idp.key.kid });
+      expect(fetches()).toBe(2);
+    });
+
+    it('leaves a fresh set alone, and fetches nothing for an unknown kid (a validation re-fetches, within the cooldown)', async () => {
+      await resolver({ alg: 'RS256', kid: idp.key.kid });
+      await resolver.prefetch({ alg: 'RS256', kid: idp.key.kid });
+      await resolver.prefetch({ alg: 'RS256', kid: 'rotated' });
+      expect(fetches()).toBe(1);
+      const rotated = await idp.createKey('RS256');
+      await expect(resolver({ alg: 'RS256', kid: rotated.kid })).resolves.toBeTruthy();
+      expect(fetches()).toBe(2);
+    });
+
+    it('never rejects: an unreachable set, unusable key material or a header naming no key', async () => {
+      idp.http.unreachable(idp.jwksUri);
+      await expect(resolver.prefetch({ alg: 'RS256', kid: idp.key.kid })).resolves.toBeUndefined();
+      const ec = await idp.createKey('ES256', { publish: false });
+      idp.http.json(idp.jwksUri, () => ({ keys: [{ ...ec.publicJwk, x: 'AAAA' }] }));
+      await expect(resolver.prefetch({ alg: 'ES256', kid: ec.kid })).resolves.toBeUndefined();
+      await expect(resolver.prefetch({ alg: 'HS256' })).resolves.toBeUndefined();
+      // The validation still reports what is wrong.
+      expect((await authErrorOf(resolver({ alg: 'ES256', kid: ec.kid }))).code).toBe('unknown_key');
     });
   });
 

@@ -11,6 +11,16 @@ import { fetchJsonObject } from './fetch-json';
  */
 export type KeyResolver = (header: { alg?: string; kid?: string }) => Promise<CryptoKey>;
 
+/** The {@link KeyResolver} of a JWK Set, which can also make a key ready before a validation asks for it. */
+export interface JwksKeyResolver extends KeyResolver {
+  /**
+   * Makes the key for `header` ready ahead of a validation: the set fetched again if the kept one is too old (or
+   * none is kept yet), the key imported if the set has it. An unknown `kid` re-fetches nothing (a validation does
+   * that, within the cooldown). A head start only: never rejects.
+   */
+  prefetch(header: { alg?: string; kid?: string }): Promise<void>;
+}
+
 export interface JwksKeyResolverOptions {
   /** Called as a plain function (never as a method), so `window.fetch` works unbound. */
   readonly fetch: typeof fetch;
@@ -44,8 +54,11 @@ interface Jwk {
 interface KeySet {
   readonly keys: readonly Jwk[];
   readonly fetchedAt: number;
-  /** Imported keys by `kid:alg`, per fetched set so a rotation never serves a stale import. */
-  readonly imported: Map<string, CryptoKey>;
+  /**
+   * Imports by `kid:alg`, per fetched set so a rotation never serves a stale import; kept from the start, so a
+   * validation and a prefetch asking at once share one import.
+   */
+  readonly imported: Map<string, Promise<CryptoKey>>;
 }
 
 /** The key type, WebCrypto import parameters and curve for a signing `alg` (already checked to be asymmetric). */
@@ -103,7 +116,7 @@ function canVerify(jwk: Jwk, alg: string, kty: string, crv: string | undefined):
  * @see https://openid.net/specs/openid-connect-core-1_0.html#Signing (§10.1)
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  */
-export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverOptions): KeyResolver {
+export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverOptions): JwksKeyResolver {
   const {
     fetch: fetchFn,
     clock,
@@ -136,35 +149,56 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
     return found.length === 1 ? found[0] : undefined;
   };
 
-  return async ({ alg, kid }) => {
-    if (typeof alg !== 'string' || !ASYMMETRIC_ALGORITHM.test(alg) || (kid !== undefined && typeof kid !== 'string')) {
-      throw new ImplicitAuthError('unknown_key', 'JWKS: unsupported header');
+  /** Whether `alg` and `kid` can name a key at all (asymmetric `alg`, string `kid` if any). */
+  const usable = (alg: unknown, kid: unknown): alg is string =>
+    typeof alg === 'string' && ASYMMETRIC_ALGORITHM.test(alg) && (kid === undefined || typeof kid === 'string');
+  /** The kept set while it is young enough, else a fresh one. */
+  const current = () => (set && clock.now() - set.fetchedAt < maxAgeSeconds * 1000 ? set : load());
+
+  /** `jwk` of `keys`, imported once per set (a failed import is not kept: the next use tries again). */
+  const importKey = (keys: KeySet, jwk: Jwk, alg: string, kid: string | undefined): Promise<CryptoKey> => {
+    const id = `${kid ?? ''}:${alg}`;
+    let key = keys.imported.get(id);
+    if (!key) {
+      const { kty, crv, n, e, x, y } = jwk;
+      key = crypto.subtle
+        .importKey('jwk', { kty, crv, n, e, x, y } as JsonWebKey, keyParams(alg)[1], false, ['verify'])
+        .catch((error: unknown) => {
+          keys.imported.delete(id);
+          // Malformed key material (bad base64url, wrong length) makes this key unusable, not the set unreadable.
+          throw new ImplicitAuthError('unknown_key', 'JWKS: unusable key', { cause: error });
+        });
+      keys.imported.set(id, key);
     }
-    let current = set && clock.now() - set.fetchedAt < maxAgeSeconds * 1000 ? set : await load();
-    let jwk = find(current, alg, kid);
+    return key;
+  };
+
+  const resolve: KeyResolver = async ({ alg, kid }) => {
+    if (!usable(alg, kid)) throw new ImplicitAuthError('unknown_key', 'JWKS: unsupported header');
+    let keys = await current();
+    let jwk = find(keys, alg, kid);
     const missKey = kid ?? '';
     // A rotated key: re-fetch once (sharing any fetch in flight), but never hammer the provider.
     if (!jwk && !stillUnknown.has(missKey) && (pending || clock.now() - lastRefetch >= refetchCooldownSeconds * 1000)) {
       if (!pending) lastRefetch = clock.now();
-      current = await load();
-      jwk = find(current, alg, kid);
+      keys = await load();
+      jwk = find(keys, alg, kid);
       if (!jwk) stillUnknown.add(missKey);
     }
     if (!jwk) throw new ImplicitAuthError('unknown_key', `JWKS: no key for kid ${kid}`);
-    const id = `${missKey}:${alg}`;
-    let key = current.imported.get(id);
-    if (!key) {
-      const { kty, crv, n, e, x, y } = jwk;
-      try {
-        key = await crypto.subtle.importKey('jwk', { kty, crv, n, e, x, y } as JsonWebKey, keyParams(alg)[1], false, [
-          'verify',
-        ]);
-      } catch (error: unknown) {
-        // Malformed key material (bad base64url, wrong length) makes this key unusable, not the set unreadable.
-        throw new ImplicitAuthError('unknown_key', 'JWKS: unusable key', { cause: error });
-      }
-      current.imported.set(id, key);
-    }
-    return key;
+    return importKey(keys, jwk, alg, kid);
   };
+
+  const prefetch = async ({ alg, kid }: { alg?: string; kid?: string }): Promise<void> => {
+    if (!usable(alg, kid)) return;
+    try {
+      const keys = await current();
+      const jwk = find(keys, alg, kid);
+      if (jwk) await importKey(keys, jwk, alg, kid);
+    } catch {
+      // Only a head start: the validation resolves the key itself, and reports what fails then.
+    }
+  };
+
+  return Object.assign(resolve, { prefetch });
 }
