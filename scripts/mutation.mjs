@@ -72,6 +72,10 @@ for (const folder of folders) {
     },
     mutate: [`${LIB}/${folder}/**/*.ts`, `!${LIB}/${folder}/**/*.spec.ts`, ...skip.map((file) => `!${file}`)],
     coverageAnalysis: 'perTest',
+    // Stryker adds `// @ts-nocheck` to every script it may load, inline <script> of HTML pages included: that
+    // changed silent-callback.html's script, whose CSP hash a renewal spec checks, and failed the dry run. Only the
+    // library's TypeScript needs it (the specs' runners do not type-check anyway).
+    disableTypeChecks: `${LIB}/**/*.ts`,
     // A static mutant (a module-level constant) runs every spec of the folder, with a fresh module graph each time:
     // on 2 shared cores they took most of the run. They are counted as ignored and listed in the report.
     ignoreStatic: true,
