@@ -21,3 +21,4 @@ export {
 export { freshPage } from './fresh-page';
 export { loadPage } from './load-page';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
+export { createMemoryStorage, type MemoryStorage } from './memory-storage';
