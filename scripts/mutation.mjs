@@ -38,9 +38,9 @@ const FOLDERS = {
   },
   http: { runner: 'jest', specs: [`${LIB}/http/**/*.spec.ts`] },
   router: { runner: 'jest', specs: [`${LIB}/router/**/*.spec.ts`] },
-  // flows/ and session/ have no specs of their own: the service's specs (TestBed) exercise them.
-  flows: { runner: 'jest', specs: [`${LIB}/*.spec.ts`] },
-  session: { runner: 'jest', specs: [`${LIB}/*.spec.ts`] },
+  // flows/ and session/ have framework-free specs of their own (jsdom for the window, storage and tab channel).
+  flows: { runner: 'vitest', specs: [`${LIB}/flows/**/*.spec.ts`], environment: 'jsdom' },
+  session: { runner: 'vitest', specs: [`${LIB}/session/**/*.spec.ts`], environment: 'jsdom' },
 };
 const DEFAULT_FOLDERS = ['protocol', 'flows'];
 
