@@ -39,7 +39,13 @@ const FOLDERS = {
   http: { runner: 'jest', specs: [`${LIB}/http/**/*.spec.ts`] },
   router: { runner: 'jest', specs: [`${LIB}/router/**/*.spec.ts`] },
   // flows/ and session/ have framework-free specs of their own (jsdom for the window, storage and tab channel).
-  flows: { runner: 'vitest', specs: [`${LIB}/flows/**/*.spec.ts`], environment: 'jsdom' },
+  flows: {
+    runner: 'vitest',
+    specs: [`${LIB}/flows/**/*.spec.ts`],
+    // The service-level fuzz spec runs the flows through Angular's TestBed: jest only (`npm run fuzz`).
+    exclude: [`${LIB}/flows/**/*.fuzz.spec.ts`],
+    environment: 'jsdom',
+  },
   session: { runner: 'vitest', specs: [`${LIB}/session/**/*.spec.ts`], environment: 'jsdom' },
 };
 const DEFAULT_FOLDERS = ['protocol', 'flows'];
@@ -54,8 +60,9 @@ if (unknown.length) {
 
 const summary = [];
 for (const folder of folders) {
-  const { runner, specs, skip = [], environment = 'node' } = FOLDERS[folder];
+  const { runner, specs, exclude = [], skip = [], environment = 'node' } = FOLDERS[folder];
   process.env['MUTATION_SPECS'] = specs.join(',');
+  process.env['MUTATION_EXCLUDE'] = exclude.join(',');
   process.env['MUTATION_ENVIRONMENT'] = environment;
   const started = Date.now();
   await new Stryker({
