@@ -55,7 +55,11 @@ describe('takeCallback (tokens out of the URL, RFC 9700 §4.3)', () => {
   });
 
   it('leaves an address bar without a response alone', () => {
-    for (const url of ['https://app.example/page', 'https://app.example/page#section', 'https://app.example/?state=s']) {
+    for (const url of [
+      'https://app.example/page',
+      'https://app.example/page#section',
+      'https://app.example/?state=s',
+    ]) {
       const { keeper, history } = page(url);
       expect(takeCallback(keeper)).toBeNull();
       expect(history.replaceState).not.toHaveBeenCalled();

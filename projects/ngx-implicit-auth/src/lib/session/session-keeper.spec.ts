@@ -133,7 +133,12 @@ describe('SessionKeeper', () => {
     it('a renewal keeps the session it renews: its start, its other audiences, its ID token and claims', () => {
       const k = keep();
       const previous = session({ startedAt: 5 });
-      k.accept(validated({ idToken: undefined, claims: undefined }, null as unknown as IdTokenClaims), 'https://api', previous, 999);
+      k.accept(
+        validated({ idToken: undefined, claims: undefined }, null as unknown as IdTokenClaims),
+        'https://api',
+        previous,
+        999,
+      );
       const renewed = k.session()!;
       expect(renewed.startedAt).toBe(5);
       expect(renewed.idToken).toBe('id-0');
@@ -253,7 +258,11 @@ describe('SessionKeeper', () => {
       expect(due).not.toHaveBeenCalled();
       clock.advance(1);
       focus();
-      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: 'https://api', expiresAt: clock.now() + 120_000 });
+      expect(events.at(-1)).toEqual({
+        type: 'token_expiring',
+        audience: 'https://api',
+        expiresAt: clock.now() + 120_000,
+      });
       expect(due).toHaveBeenCalledTimes(1);
     });
 
@@ -326,7 +335,7 @@ describe('SessionKeeper', () => {
       expect(keep().logOut('/bye?x=1').returnTo).toBe(`${location.origin}/bye?x=1`);
     });
 
-    it("refuses a returnTo on another origin (open redirect, RFC 9700 §4.11), signing nothing out", async () => {
+    it('refuses a returnTo on another origin (open redirect, RFC 9700 §4.11), signing nothing out', async () => {
       const k = keep();
       k.accept(validated(), undefined, null, 1);
       const error = await authErrorOf(() => k.logOut('https://evil.example/'));
@@ -468,10 +477,7 @@ describe('SessionKeeper', () => {
       k.accept(validated(), undefined, null, clock.now());
       k.end('other_tab', clock.now() + 10);
       const tab = otherTab();
-      const refused = [
-        session({ startedAt: clock.now() + 10 }),
-        session({ startedAt: clock.now() + 9 }),
-      ];
+      const refused = [session({ startedAt: clock.now() + 10 }), session({ startedAt: clock.now() + 9 })];
       for (const tokens of refused) {
         const heard = heardBy(k.tabs);
         tab.publish({ type: 'tokens_updated', audience: undefined, tokens });

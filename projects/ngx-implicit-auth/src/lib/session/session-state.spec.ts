@@ -61,7 +61,7 @@ describe('SessionState', () => {
     expect(state.status()).toBe('signed-out');
   });
 
-  it("adopt makes the session current, exposes its claims and keeps it in the store", () => {
+  it('adopt makes the session current, exposes its claims and keeps it in the store', () => {
     const { state } = setUp();
     expect(state.claims()).toBeNull();
     state.adopt(SESSION);

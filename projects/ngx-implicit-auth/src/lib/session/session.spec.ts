@@ -87,7 +87,7 @@ describe('belongsTo (a session is only used by the app it was issued to, OIDC Co
     expect(belongsTo(session({ claims: null }), owner)).toBe(true);
   });
 
-  it("refuses claims whose iss is not the issuer or whose aud lacks the client id", () => {
+  it('refuses claims whose iss is not the issuer or whose aud lacks the client id', () => {
     expect(belongsTo(session({ claims: claims({ iss: 'https://other.example' }) }), owner)).toBe(false);
     expect(belongsTo(session({ claims: claims({ aud: 'other' }) }), owner)).toBe(false);
     expect(belongsTo(session({ claims: claims({ aud: ['other'] }) }), owner)).toBe(false);

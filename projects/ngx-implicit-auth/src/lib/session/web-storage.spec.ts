@@ -1,8 +1,6 @@
 import { createMemoryStorage } from '../testing';
 import { hintStorage, storageOf } from './web-storage';
 
-declare const ngDevMode: boolean | undefined;
-
 describe('storageOf', () => {
   it("returns the window's storage of that kind", () => {
     const session = createMemoryStorage();
