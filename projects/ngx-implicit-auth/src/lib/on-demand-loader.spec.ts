@@ -1,4 +1,5 @@
-import { reimportAfterFailure } from './on-demand-loader';
+import { ImplicitAuthError } from './errors';
+import { loadOnDemand, reimportAfterFailure } from './on-demand-loader';
 
 type OnDemandModule = typeof import('./on-demand');
 
@@ -66,5 +67,30 @@ describe('reimportAfterFailure: a chunk that failed to download loads again with
     await next();
     expect(load).toHaveBeenCalledTimes(2);
     expect(importUrl).not.toHaveBeenCalled();
+  });
+});
+
+describe('loadOnDemand: every wait has a deadline, every failure a code the app may retry on', () => {
+  it('hands over the loaded code', async () => {
+    await expect(loadOnDemand(() => Promise.resolve(loaded), 1000)).resolves.toBe(loaded);
+  });
+
+  it('gives up after timeoutMs with network_timeout (an import cannot be aborted)', async () => {
+    const started = Date.now();
+    const error = await loadOnDemand(() => new Promise<never>(() => undefined), 50).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect((error as ImplicitAuthError).code).toBe('network_timeout');
+    expect((error as ImplicitAuthError).message).toBe("The library's on-demand code did not load within 50 ms");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it('reports a chunk that failed to download as network_error, with the cause', async () => {
+    const failure = chromiumFailure(CHUNK);
+    const error = (await loadOnDemand(() => Promise.reject(failure), 1000).catch(
+      (e: unknown) => e,
+    )) as ImplicitAuthError;
+    expect(error.code).toBe('network_error');
+    expect(error.message).toBe("Could not load the library's on-demand code");
+    expect(error.cause).toBe(failure);
   });
 });
