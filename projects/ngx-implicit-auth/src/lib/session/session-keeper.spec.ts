@@ -200,7 +200,9 @@ describe('SessionKeeper', () => {
       expect(events.filter((e) => e.type === 'token_expiring')).toEqual([]);
       clock.advance(0.001);
       focus();
-      expect(events.filter((e) => e.type === 'token_expiring')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'token_expiring')).toEqual([
+        { type: 'token_expiring', audience: undefined, expiresAt: k.session()!.claims!.exp * 1000 + 30_000 },
+      ]);
     });
   });
 
@@ -228,9 +230,12 @@ describe('SessionKeeper', () => {
       keep().accept(validated(), undefined, null, 1);
       const kept = keeper!.session();
       keeper!.dispose();
+      localStorage.clear();
       const k = keep();
       k.restoreKept();
       expect(k.session()).toEqual(kept);
+      // Restored, not begun: the browser-wide hint of the newest session is not rewritten.
+      expect(k.state.browserSession()).toBeNull();
     });
 
     it("judges a kept ID token's exp with the learned clock offset", () => {
@@ -340,6 +345,7 @@ describe('SessionKeeper', () => {
       k.accept(validated(), undefined, null, 1);
       const error = await authErrorOf(() => k.logOut('https://evil.example/'));
       expect(error.code).toBe('invalid_return_url');
+      expect(error.message).toBe("logout returnTo must be on the app's origin");
       expect(k.state.lastError()).toBe(error);
       expect(k.session()).not.toBeNull();
     });
@@ -525,6 +531,21 @@ describe('SessionKeeper', () => {
       expect(completed).toBe(true);
       keeper = undefined;
     });
+  });
+
+  it('names the storage that refuses optional hints in its dev-mode report', () => {
+    const setItem = jest.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    try {
+      const k = keep(config({ storage: 'memory', silentRenew: { idTokenHint: 'session' } }));
+      k.accept(validated(), undefined, null, 1);
+      const reports = warn.mock.calls.map(([line]) => line as string);
+      expect(reports).toContain('ngx-implicit-auth: localStorage cannot be written; optional hints are skipped.');
+      expect(reports).toContain('ngx-implicit-auth: sessionStorage cannot be written; optional hints are skipped.');
+    } finally {
+      setItem.mockRestore();
+    }
   });
 
   it('keeps the session under the app’s own key, in the configured storage', () => {

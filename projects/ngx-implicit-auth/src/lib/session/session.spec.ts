@@ -56,6 +56,9 @@ describe('isSession (values read back from storage or another tab)', () => {
   it('requires accessTokens to be an object of well-formed tokens', () => {
     expect(isSession(session({ accessTokens: null }))).toBe(false);
     expect(isSession(session({ accessTokens: 'at' }))).toBe(false);
+    // Values without entries of their own still are not a token map.
+    expect(isSession(session({ accessTokens: '' }))).toBe(false);
+    expect(isSession(session({ accessTokens: 0 }))).toBe(false);
     expect(isSession(session({ accessTokens: { '': null } }))).toBe(false);
     expect(isSession(session({ accessTokens: { '': { ...TOKEN, token: 1 } } }))).toBe(false);
     expect(isSession(session({ accessTokens: { '': { ...TOKEN, expiresAt: '10' } } }))).toBe(false);
