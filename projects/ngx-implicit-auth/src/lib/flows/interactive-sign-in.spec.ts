@@ -202,6 +202,18 @@ describe('finishSignIn (the one completion path, then a new session)', () => {
     expect(c.keeper.providerTime.offsetMs).toBe(-900_000);
   });
 
+  it("judges a first sign-in's ID token on the device clock as assumed: one issued before the request is clock_skew", async () => {
+    const c = start();
+    await beginSignIn(c, {}, c.keeper.epoch);
+    const request = lastRequest();
+    const encoded = await idp.authorizationResponse({
+      state: request.get('state')!,
+      nonce: request.get('nonce')!,
+      claims: { iat: idp.clock.nowSeconds() - 900 },
+    });
+    expect((await authErrorOf(finishSignIn(c, encoded, c.keeper.epoch))).code).toBe('clock_skew');
+  });
+
   it('drops the result when the user signed out meanwhile: no session, no error shown', async () => {
     const { c, encoded } = await signInStarted();
     const epoch = c.keeper.epoch;

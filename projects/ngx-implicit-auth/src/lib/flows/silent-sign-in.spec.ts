@@ -105,6 +105,29 @@ describe('signInSilently (prompt=none, OIDC Core §3.1.2.1)', () => {
     expect((await authErrorOf(signInSilently(c, { audience: undefined, scope: 'openid' }))).code).toBe('timeout');
   });
 
+  it('reports at once a silent redirect that lands on a page of the app other than silent-callback.html', async () => {
+    answers.dispose();
+    const c = start({ silentRenew: { timeoutMs: 60_000 } });
+    const observer = new MutationObserver((mutations) => {
+      for (const iframe of mutations.flatMap((m) => [...m.addedNodes])) {
+        if (!(iframe instanceof HTMLIFrameElement)) continue;
+        // The app's index page answered for the missing silent-callback.html (same origin: readable).
+        const href = `${location.origin}/silent-callback.html#state=x`;
+        Object.defineProperty(iframe, 'contentWindow', { configurable: true, value: { location: { href } } });
+        iframe.dispatchEvent(new Event('load'));
+      }
+    });
+    observer.observe(document.body, { childList: true });
+    try {
+      const started = Date.now();
+      const error = await authErrorOf(signInSilently(c, { audience: undefined, scope: 'openid' }));
+      expect(error.code).toBe('silent_callback_missing');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      observer.disconnect();
+    }
+  });
+
   it("sends no nonce when no ID token is asked for (responseType 'token')", async () => {
     const c = start({ responseType: 'token', scope: 'api' });
     answers.answer = (request) => idp.authorizationResponse({ state: request.get('state')!, responseType: 'token' });
