@@ -390,6 +390,11 @@ describe('resolveConfig tells exactly what is wrong (invalid_config, the field a
       "config.silentRenew.redirectUri must be on the app's origin (https://app.example)",
     ],
     [
+      'a relative silent callback',
+      { ...base, silentRenew: { redirectUri: '/silent.html' } },
+      'config.silentRenew.redirectUri must be an absolute URL',
+    ],
+    [
       'a silent timeout above ten minutes',
       { ...base, silentRenew: { timeoutMs: 600_001 } },
       `config.silentRenew.timeoutMs ${between(600_000)}`,
