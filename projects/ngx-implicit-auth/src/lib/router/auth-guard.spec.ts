@@ -144,6 +144,17 @@ describe('authGuard', () => {
       expect(router.url).toBe('/reports');
     });
 
+    it("checks the scopes of the token renewed for the route's own audience, not the default one's", async () => {
+      setup({ role: 'user' }, withGuardOptions(ALL_ROUTES));
+      auth.renewWith(({ audience }) =>
+        audience === 'reports-api'
+          ? { token: 'r', scopes: ['read:messages', 'write:messages'] }
+          : Promise.reject(new ImplicitAuthError('timeout', 'x')),
+      );
+      await router.navigateByUrl('/reports');
+      expect(router.url).toBe('/reports');
+    });
+
     it("renews silently for the route's own audience to check its scopes", async () => {
       setup({ role: 'user' }, withGuardOptions(ALL_ROUTES));
       auth.setAccessToken('t', { scopes: ['read:messages', 'write:messages'] });
@@ -258,6 +269,7 @@ describe('authGuard', () => {
       it('does not send the user straight back to the provider', async () => {
         await returnFromProvider('back_forward');
         expect(auth.loginCalls).toEqual([]);
+        expect(router.url).toBe('/');
       });
 
       it('signs in again once the user navigates there on purpose', async () => {
@@ -272,17 +284,32 @@ describe('authGuard', () => {
         expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
       });
 
-      it('signs in again once the sign-in it started has expired (transactionTtlSeconds)', async () => {
+      /** As {@link returnFromProvider}, `seconds` after the sign-in was started. */
+      async function returnAfter(seconds: number): Promise<boolean | null> {
         setup(false);
         await router.navigateByUrl('/profile?tab=x');
         TestBed.resetTestingModule();
-        clock.advance(599);
+        clock.advance(seconds);
         loadedBy('back_forward');
         setup(false);
-        await router.navigateByUrl('/profile?tab=x');
+        return router.navigateByUrl('/profile?tab=x');
+      }
+
+      it('stays on the page Back led to while the sign-in it started could still complete', async () => {
+        expect(await returnAfter(599)).toBe(false);
         expect(auth.loginCalls).toEqual([]);
+      });
+
+      it('signs in again once the sign-in it started has expired (transactionTtlSeconds)', async () => {
+        await returnAfter(600);
+        expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
+      });
+
+      it('signs in on a first load that the browser reports no navigation type for', async () => {
+        setup(false);
+        await router.navigateByUrl('/profile?tab=x');
         TestBed.resetTestingModule();
-        clock.advance(1);
+        Object.defineProperty(performance, 'getEntriesByType', { configurable: true, value: () => [] });
         setup(false);
         await router.navigateByUrl('/profile?tab=x');
         expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
@@ -346,14 +373,26 @@ describe('authGuard', () => {
   });
 
   it('refuses guard options that are not absolute app routes, in dev mode only', () => {
-    expect(() => withGuardOptions({ forbiddenRoute: 42 as unknown as string })).toThrow(
-      new ImplicitAuthError(
-        'invalid_config',
-        "ngx-implicit-auth: withGuardOptions forbiddenRoute must be an absolute app route such as '/sign-in'",
-      ),
+    let error: unknown;
+    try {
+      withGuardOptions({ forbiddenRoute: ['/forbidden'] as unknown as string });
+    } catch (caught: unknown) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect((error as ImplicitAuthError).code).toBe('invalid_config');
+    expect((error as ImplicitAuthError).message).toBe(
+      "ngx-implicit-auth: withGuardOptions forbiddenRoute must be an absolute app route such as '/sign-in'",
     );
+    expect(() => withGuardOptions({ signInRoute: undefined, errorRoute: '/oops' })).not.toThrow();
     const global = globalThis as { ngDevMode?: unknown };
     const devMode = global.ngDevMode;
+    global.ngDevMode = undefined;
+    try {
+      expect(() => withGuardOptions({ signInRoute: 'sign-in' })).toThrow(/absolute app route/);
+    } finally {
+      global.ngDevMode = devMode;
+    }
     global.ngDevMode = false;
     try {
       expect(() => withGuardOptions({ signInRoute: 'sign-in' })).not.toThrow();
