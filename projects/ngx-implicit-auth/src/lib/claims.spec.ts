@@ -30,6 +30,10 @@ describe('claims', () => {
     expect(sameUser(base, { ...base, name: 'x' })).toBe(true);
     expect(sameUser(base, other)).toBe(false);
     expect(sameUser(base, { ...base, iss: 'https://other.example' })).toBe(false);
+    // No claims on either side: no user to tell apart; on one side only: not the same user.
+    expect(sameUser(null, undefined)).toBe(true);
+    expect(sameUser(base, null)).toBe(false);
+    expect(sameUser(undefined, base)).toBe(false);
     expect(userFingerprint(base)).toBe(userFingerprint({ ...base, name: 'x' }));
     expect(userFingerprint(base)).not.toBe(userFingerprint(other));
   });

@@ -54,8 +54,26 @@ describe('reimportAfterFailure: a chunk that failed to download loads again with
     expect(importUrl).toHaveBeenCalledWith(`${CHUNK}?ngx-implicit-auth-retry=1`);
   });
 
+  it('reads the URL at the end of a message that ends in white space', async () => {
+    const next = loader();
+    load.mockRejectedValueOnce(new TypeError(`Failed to fetch dynamically imported module: ${CHUNK}\n`));
+    await expect(next()).rejects.toBeInstanceOf(TypeError);
+    await next();
+    expect(importUrl).toHaveBeenCalledWith(`${CHUNK}?ngx-implicit-auth-retry=1`);
+  });
+
+  it("rethrows the load's own failure when the page URL cannot be read", async () => {
+    const failure = chromiumFailure(CHUNK);
+    const next = reimportAfterFailure(load, () => '', importUrl);
+    load.mockRejectedValueOnce(failure);
+    await expect(next()).rejects.toBe(failure);
+    await next();
+    expect(importUrl).not.toHaveBeenCalled();
+  });
+
   // Code is only ever imported from where the app's own code comes from, never from a URL a message names elsewhere.
   it.each([
+    ['JSON, not a script', chromiumFailure('https://app.example/chunk.json')],
     ['another origin', chromiumFailure('https://cdn.example/chunk-54RAKKHS.js')],
     ['not a script', chromiumFailure('https://app.example/api/data')],
     ['no URL (Safari)', new TypeError('Importing a module script failed.')],

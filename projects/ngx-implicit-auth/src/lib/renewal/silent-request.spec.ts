@@ -254,6 +254,22 @@ describe('requestInHiddenIframe', () => {
       await expect(outcome).resolves.toBe(OK_RESPONSE);
     });
 
+    it("is not looked for in a frame's first, empty document (about:blank)", async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ timeoutMs: 2_000 });
+      frameLoads('about:blank');
+      jest.advanceTimersByTime(2_000);
+      expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+    });
+
+    it("is not looked for in web_message mode, even on the provider's own pages", async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN, timeoutMs: 2_000 });
+      frameLoads(`${IDP_ORIGIN}/authorize/resume`);
+      jest.advanceTimersByTime(2_000);
+      expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+    });
+
     it('is not looked for in web_message mode (the provider answers from its own origin)', async () => {
       jest.useFakeTimers();
       const { settled } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN, timeoutMs: 2_000 });
