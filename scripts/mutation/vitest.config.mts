@@ -20,6 +20,8 @@ export default defineConfig({
   },
   test: {
     include: (process.env['MUTATION_SPECS'] ?? 'projects/ngx-implicit-auth/src/lib/protocol/**/*.spec.ts').split(','),
+    // `MUTATION_EXCLUDE`: specs of the folder that need Angular's TestBed (jest only), e.g. the service-level fuzz.
+    exclude: process.env['MUTATION_EXCLUDE'] ? process.env['MUTATION_EXCLUDE'].split(',') : [],
     environment: process.env['MUTATION_ENVIRONMENT'] ?? 'node',
     globals: true,
     setupFiles: [fileURLToPath(new URL('./vitest-setup.ts', import.meta.url))],

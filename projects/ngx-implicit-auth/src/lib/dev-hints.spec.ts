@@ -25,4 +25,25 @@ describe('reportInDevMode', () => {
       'ngx-implicit-auth: invalid_audience: ID token: wrong aud. Check clientId (and trustedAudiences if the ID token names other audiences).',
     );
   });
+
+  it('leaves out the parts it has nothing for: no description, no hint for the code', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    reportInDevMode(new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off', { error: 'x' }));
+    expect(warn).toHaveBeenCalledWith(
+      'ngx-implicit-auth: renewal_disabled (provider: x): Silent renewal is turned off.',
+    );
+  });
+
+  it('is silent in production', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const global = globalThis as { ngDevMode?: unknown };
+    const devMode = global.ngDevMode;
+    global.ngDevMode = false;
+    try {
+      reportInDevMode(new ImplicitAuthError('invalid_audience', 'ID token: wrong aud'));
+    } finally {
+      global.ngDevMode = devMode;
+    }
+    expect(warn).not.toHaveBeenCalled();
+  });
 });

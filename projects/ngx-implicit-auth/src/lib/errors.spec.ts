@@ -1,4 +1,4 @@
-import { ImplicitAuthError, isInteractionRequired } from './errors';
+import { ImplicitAuthError, isImplicitAuthError, isInteractionRequired } from './errors';
 
 describe('isInteractionRequired', () => {
   const provider = (error: string) => new ImplicitAuthError('provider_error', 'x', { error });
@@ -32,5 +32,40 @@ describe('isInteractionRequired', () => {
     ['a string', 'login_required'],
   ])('is false for %s', (_name, value) => {
     expect(isInteractionRequired(value)).toBe(false);
+  });
+});
+
+describe('ImplicitAuthError', () => {
+  it("carries its code, message, the provider's error and description, the clock offset and the cause", () => {
+    const cause = new Error('jose');
+    const error = new ImplicitAuthError('clock_skew', 'ID token: clocks differ', {
+      error: 'invalid_request',
+      errorDescription: 'why',
+      clockOffsetSeconds: -720,
+      cause,
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ImplicitAuthError');
+    expect(error.code).toBe('clock_skew');
+    expect(error.message).toBe('ID token: clocks differ');
+    expect(error.error).toBe('invalid_request');
+    expect(error.errorDescription).toBe('why');
+    expect(error.clockOffsetSeconds).toBe(-720);
+    expect(error.cause).toBe(cause);
+  });
+
+  it('has no cause property at all when given none', () => {
+    expect('cause' in new ImplicitAuthError('timeout', 'x')).toBe(false);
+  });
+});
+
+describe('isImplicitAuthError', () => {
+  it('recognises the error type, and with a code only that code', () => {
+    const error = new ImplicitAuthError('timeout', 'x');
+    expect(isImplicitAuthError(error)).toBe(true);
+    expect(isImplicitAuthError(error, 'timeout')).toBe(true);
+    expect(isImplicitAuthError(error, 'network_timeout')).toBe(false);
+    expect(isImplicitAuthError(new Error('timeout'))).toBe(false);
+    expect(isImplicitAuthError({ code: 'timeout' }, 'timeout')).toBe(false);
   });
 });

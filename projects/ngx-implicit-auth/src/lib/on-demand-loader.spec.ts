@@ -1,4 +1,5 @@
-import { reimportAfterFailure } from './on-demand-loader';
+import { ImplicitAuthError } from './errors';
+import { loadOnDemand, reimportAfterFailure } from './on-demand-loader';
 
 type OnDemandModule = typeof import('./on-demand');
 
@@ -53,8 +54,26 @@ describe('reimportAfterFailure: a chunk that failed to download loads again with
     expect(importUrl).toHaveBeenCalledWith(`${CHUNK}?ngx-implicit-auth-retry=1`);
   });
 
+  it('reads the URL at the end of a message that ends in white space', async () => {
+    const next = loader();
+    load.mockRejectedValueOnce(new TypeError(`Failed to fetch dynamically imported module: ${CHUNK}\n`));
+    await expect(next()).rejects.toBeInstanceOf(TypeError);
+    await next();
+    expect(importUrl).toHaveBeenCalledWith(`${CHUNK}?ngx-implicit-auth-retry=1`);
+  });
+
+  it("rethrows the load's own failure when the page URL cannot be read", async () => {
+    const failure = chromiumFailure(CHUNK);
+    const next = reimportAfterFailure(load, () => '', importUrl);
+    load.mockRejectedValueOnce(failure);
+    await expect(next()).rejects.toBe(failure);
+    await next();
+    expect(importUrl).not.toHaveBeenCalled();
+  });
+
   // Code is only ever imported from where the app's own code comes from, never from a URL a message names elsewhere.
   it.each([
+    ['JSON, not a script', chromiumFailure('https://app.example/chunk.json')],
     ['another origin', chromiumFailure('https://cdn.example/chunk-54RAKKHS.js')],
     ['not a script', chromiumFailure('https://app.example/api/data')],
     ['no URL (Safari)', new TypeError('Importing a module script failed.')],
@@ -66,5 +85,30 @@ describe('reimportAfterFailure: a chunk that failed to download loads again with
     await next();
     expect(load).toHaveBeenCalledTimes(2);
     expect(importUrl).not.toHaveBeenCalled();
+  });
+});
+
+describe('loadOnDemand: every wait has a deadline, every failure a code the app may retry on', () => {
+  it('hands over the loaded code', async () => {
+    await expect(loadOnDemand(() => Promise.resolve(loaded), 1000)).resolves.toBe(loaded);
+  });
+
+  it('gives up after timeoutMs with network_timeout (an import cannot be aborted)', async () => {
+    const started = Date.now();
+    const error = await loadOnDemand(() => new Promise<never>(() => undefined), 50).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect((error as ImplicitAuthError).code).toBe('network_timeout');
+    expect((error as ImplicitAuthError).message).toBe("The library's on-demand code did not load within 50 ms");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it('reports a chunk that failed to download as network_error, with the cause', async () => {
+    const failure = chromiumFailure(CHUNK);
+    const error = (await loadOnDemand(() => Promise.reject(failure), 1000).catch(
+      (e: unknown) => e,
+    )) as ImplicitAuthError;
+    expect(error.code).toBe('network_error');
+    expect(error.message).toBe("Could not load the library's on-demand code");
+    expect(error.cause).toBe(failure);
   });
 });

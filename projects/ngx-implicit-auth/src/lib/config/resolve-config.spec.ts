@@ -136,3 +136,306 @@ describe('sameOriginHref', () => {
     }
   });
 });
+
+describe('resolveConfig resolves every field', () => {
+  const origin = 'https://app.example';
+  const base = { issuer: 'https://idp.example/', clientId: 'spa' };
+
+  it('to its documented default', () => {
+    expect(resolveConfig(base, origin)).toEqual({
+      issuer: 'https://idp.example/',
+      clientId: 'spa',
+      redirectUri: 'https://app.example/',
+      responseType: 'id_token token',
+      scope: 'openid profile email',
+      audience: undefined,
+      clockSkewSeconds: 300,
+      clock: 'device',
+      maxAgeSeconds: undefined,
+      storage: 'memory',
+      algorithms: ['RS256'],
+      trustedAudiences: [],
+      endpoints: {},
+      logout: { style: 'oidc', postLogoutRedirectUri: 'https://app.example/' },
+      authorizeParams: {},
+      loadUserInfo: false,
+      transactionTtlSeconds: 600,
+      networkTimeoutMs: 10_000,
+      apis: [],
+      silentRenew: {
+        redirectUri: 'https://app.example/silent-callback.html',
+        timeoutMs: 10_000,
+        marginSeconds: 60,
+        automatic: true,
+        restoreSession: true,
+        webMessage: false,
+        onCookiesBlocked: 'sign-out',
+        idTokenHint: 'memory',
+      },
+    });
+  });
+
+  it('to the value given, where valid', () => {
+    const store = { get: () => null, set: () => undefined, remove: () => undefined };
+    const config = resolveConfig(
+      {
+        ...base,
+        redirectUri: 'https://app.example/callback?x=1',
+        responseType: 'id_token',
+        scope: 'email',
+        audience: 'https://api.example',
+        clockSkewSeconds: 0,
+        clock: 'provider',
+        maxAgeSeconds: 0,
+        storage: store,
+        algorithms: ['ES256', 'PS256'],
+        trustedAudiences: ['https://other.example'],
+        endpoints: { authorization: 'https://idp.example/auth', endSession: 'https://idp.example/end' },
+        logout: { style: 'auth0', postLogoutRedirectUri: 'https://app.example/bye' },
+        authorizeParams: { ui_locales: 'de' },
+        loadUserInfo: true,
+        transactionTtlSeconds: 3600,
+        networkTimeoutMs: 120_000,
+        silentRenew: {
+          redirectUri: 'https://app.example/renew.html',
+          timeoutMs: 600_000,
+          marginSeconds: 0,
+          automatic: false,
+          restoreSession: false,
+          webMessage: true,
+          onCookiesBlocked: 'redirect',
+          idTokenHint: 'session',
+        },
+      },
+      origin,
+    );
+    expect(config).toEqual({
+      issuer: 'https://idp.example/',
+      clientId: 'spa',
+      redirectUri: 'https://app.example/callback?x=1',
+      responseType: 'id_token',
+      scope: 'openid email',
+      audience: 'https://api.example',
+      clockSkewSeconds: 0,
+      clock: 'provider',
+      maxAgeSeconds: 0,
+      storage: store,
+      algorithms: ['ES256', 'PS256'],
+      trustedAudiences: ['https://other.example'],
+      endpoints: { authorization: 'https://idp.example/auth', endSession: 'https://idp.example/end' },
+      logout: { style: 'auth0', postLogoutRedirectUri: 'https://app.example/bye' },
+      authorizeParams: { ui_locales: 'de' },
+      loadUserInfo: true,
+      transactionTtlSeconds: 3600,
+      networkTimeoutMs: 120_000,
+      apis: [],
+      silentRenew: {
+        redirectUri: 'https://app.example/renew.html',
+        timeoutMs: 600_000,
+        marginSeconds: 0,
+        automatic: false,
+        restoreSession: false,
+        webMessage: true,
+        onCookiesBlocked: 'redirect',
+        idTokenHint: 'session',
+      },
+    });
+    expect(resolveConfig({ ...base, silentRenew: false }, origin).silentRenew).toBe(false);
+    expect(resolveConfig({ ...base, storage: 'session' }, origin).storage).toBe('session');
+    expect(resolveConfig({ ...base, clock: 'device' }, origin).clock).toBe('device');
+    expect(resolveConfig({ ...base, responseType: 'token' }, origin).responseType).toBe('token');
+    expect(resolveConfig({ ...base, logout: { style: 'local' } }, origin).logout.style).toBe('local');
+    const apis = [{ url: 'https://api.example/v1' }, { url: 'https://api2.example' }];
+    expect(resolveConfig({ ...base, apis }, origin).apis).toEqual(apis);
+  });
+
+  it('falls back to the origin root for a base URL it cannot read', () => {
+    expect(resolveConfig(base, origin, 'not a url').redirectUri).toBe('https://app.example/');
+  });
+});
+
+describe('resolveConfig tells exactly what is wrong (invalid_config, the field and the rule)', () => {
+  const origin = 'https://app.example';
+  const base = { issuer: 'https://idp.example/', clientId: 'spa' };
+  const https = 'must be https (http only on loopback) and hold no credentials';
+  const between = (max: number) => `must be a number between 0 and ${max}`;
+  const cases: [string, unknown, string][] = [
+    ['no config at all', null, 'config. must be an object'],
+    ['a config that is a string', 'https://idp.example', 'config. must be an object'],
+    [
+      'an issuer that is a URL object',
+      { ...base, issuer: new URL('https://idp.example/') },
+      'config.issuer must be an absolute URL',
+    ],
+    ['a plain-http issuer', { ...base, issuer: 'http://idp.example/' }, `config.issuer ${https}`],
+    [
+      'an issuer with a query',
+      { ...base, issuer: 'https://idp.example/?x' },
+      'config.issuer must have no query or fragment',
+    ],
+    [
+      'an issuer with a fragment',
+      { ...base, issuer: 'https://idp.example/#x' },
+      'config.issuer must have no query or fragment',
+    ],
+    ['a client id that is no string', { ...base, clientId: 42 }, 'config.clientId is required'],
+    ['a relative redirect URI', { ...base, redirectUri: '/callback' }, 'config.redirectUri must be an absolute URL'],
+    [
+      'a redirect URI with a fragment',
+      { ...base, redirectUri: 'https://app.example/#x' },
+      'config.redirectUri must have no fragment',
+    ],
+    [
+      'response type code',
+      { ...base, responseType: 'code' },
+      "config.responseType must be 'id_token token', 'id_token' or 'token'",
+    ],
+    ['an audience that is no string', { ...base, audience: 42 }, 'config.audience must be a non-empty string'],
+    [
+      'a max age that is no number',
+      { ...base, maxAgeSeconds: '60' },
+      'config.maxAgeSeconds must be whole seconds, 0 or more',
+    ],
+    [
+      'a max age without an ID token',
+      { ...base, responseType: 'token', maxAgeSeconds: 0 },
+      "config.maxAgeSeconds needs an ID token: not with responseType 'token'",
+    ],
+    ['an unknown clock', { ...base, clock: 'ntp' }, "config.clock must be 'device' or 'provider'"],
+    [
+      "the provider's clock without an ID token",
+      { ...base, responseType: 'token', clock: 'provider' },
+      "config.clock 'provider' needs an ID token: not with responseType 'token'",
+    ],
+    [
+      'algorithms that are no list',
+      { ...base, algorithms: 'RS256' },
+      'config.algorithms must list at least one algorithm',
+    ],
+    ['an empty algorithm list', { ...base, algorithms: [] }, 'config.algorithms must list at least one algorithm'],
+    [
+      'a symmetric algorithm',
+      { ...base, algorithms: ['RS256', 'HS256'] },
+      "config.algorithms has 'HS256': only asymmetric ones are accepted",
+    ],
+    [
+      'trusted audiences that are no list',
+      { ...base, trustedAudiences: 'x' },
+      'config.trustedAudiences must be a list of non-empty strings',
+    ],
+    ['an unknown storage', { ...base, storage: 'local' }, "config.storage must be 'memory', 'session' or a TokenStore"],
+    [
+      'a store without get',
+      { ...base, storage: { set: () => undefined } },
+      "config.storage must be 'memory', 'session' or a TokenStore",
+    ],
+    [
+      'a relative authorization endpoint',
+      { ...base, endpoints: { authorization: '/auth' } },
+      'config.endpoints.authorization must be an absolute URL',
+    ],
+    [
+      'a plain-http jwks endpoint',
+      { ...base, endpoints: { jwks: 'http://idp.example/jwks' } },
+      `config.endpoints.jwks ${https}`,
+    ],
+    [
+      'a relative end-session endpoint',
+      { ...base, endpoints: { endSession: 'end' } },
+      'config.endpoints.endSession must be an absolute URL',
+    ],
+    [
+      'a relative userinfo endpoint',
+      { ...base, endpoints: { userinfo: 'me' } },
+      'config.endpoints.userinfo must be an absolute URL',
+    ],
+    [
+      'an unknown logout style',
+      { ...base, logout: { style: 'global' } },
+      "config.logout.style must be 'oidc', 'auth0' or 'local'",
+    ],
+    [
+      'a relative post-logout URI',
+      { ...base, logout: { postLogoutRedirectUri: '/bye' } },
+      'config.logout.postLogoutRedirectUri must be an absolute URL',
+    ],
+    [
+      'a reserved authorize parameter',
+      { ...base, authorizeParams: { state: 'x' } },
+      'config.authorizeParams.state is reserved',
+    ],
+    [
+      'an authorize parameter that is no string',
+      { ...base, authorizeParams: { display: 1 } },
+      'config.authorizeParams.display must be a string',
+    ],
+    ['APIs that are no list', { ...base, apis: { url: 'https://api.example' } }, 'config.apis must be an array'],
+    ['an API without a URL', { ...base, apis: [null] }, 'config.apis[0].url must be an absolute URL'],
+    [
+      'a second API with a fragment',
+      { ...base, apis: [{ url: 'https://a.example' }, { url: 'https://b.example/#x' }] },
+      'config.apis[1].url must have no query or fragment',
+    ],
+    [
+      'APIs with id_token only',
+      { ...base, responseType: 'id_token', apis: [{ url: 'https://api.example' }] },
+      "config.apis needs an access token: not with responseType 'id_token'",
+    ],
+    [
+      'a silent callback on another origin',
+      { ...base, silentRenew: { redirectUri: 'https://cdn.example/s.html' } },
+      "config.silentRenew.redirectUri must be on the app's origin (https://app.example)",
+    ],
+    [
+      'a relative silent callback',
+      { ...base, silentRenew: { redirectUri: '/silent.html' } },
+      'config.silentRenew.redirectUri must be an absolute URL',
+    ],
+    [
+      'a silent timeout above ten minutes',
+      { ...base, silentRenew: { timeoutMs: 600_001 } },
+      `config.silentRenew.timeoutMs ${between(600_000)}`,
+    ],
+    [
+      'a negative renewal margin',
+      { ...base, silentRenew: { marginSeconds: -1 } },
+      `config.silentRenew.marginSeconds ${between(Number.MAX_SAFE_INTEGER)}`,
+    ],
+    [
+      'an unknown ID token hint store',
+      { ...base, silentRenew: { idTokenHint: 'local' } },
+      "config.silentRenew.idTokenHint must be 'memory' or 'session'",
+    ],
+    ['a negative clock skew', { ...base, clockSkewSeconds: -1 }, `config.clockSkewSeconds ${between(300)}`],
+    ['an infinite clock skew', { ...base, clockSkewSeconds: Infinity }, `config.clockSkewSeconds ${between(300)}`],
+    [
+      'a transaction lifetime above an hour',
+      { ...base, transactionTtlSeconds: 3601 },
+      `config.transactionTtlSeconds ${between(3600)}`,
+    ],
+    [
+      'a network timeout above two minutes',
+      { ...base, networkTimeoutMs: 120_001 },
+      `config.networkTimeoutMs ${between(120_000)}`,
+    ],
+  ];
+  it.each(cases)('%s', (_name, config, message) => {
+    let error: unknown;
+    try {
+      resolveConfig(config as never, origin);
+    } catch (caught: unknown) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect((error as ImplicitAuthError).code).toBe('invalid_config');
+    expect((error as ImplicitAuthError).message).toBe(`ngx-implicit-auth: ${message}`);
+  });
+
+  it('accepts the bounds themselves', () => {
+    const ok = resolveConfig(
+      { ...base, clockSkewSeconds: 300, transactionTtlSeconds: 0, networkTimeoutMs: 0, silentRenew: { timeoutMs: 0 } },
+      origin,
+    );
+    expect(ok).toMatchObject({ clockSkewSeconds: 300, transactionTtlSeconds: 0, networkTimeoutMs: 0 });
+  });
+});

@@ -264,6 +264,75 @@ describe('createApiMatcher', () => {
     expect(isImplicitAuthError(thrown, 'invalid_config')).toBe(true);
   });
 
+  it.each([
+    ['ftp on a loopback host', 'ftp://localhost:4401/api', 'is not an https (or loopback http) base URL'],
+    ['a fragment', 'https://api.example.com/v1#x', 'is not an https (or loopback http) base URL'],
+    ['a malformed percent-escape', 'https://api.example.com/v1/%zz', 'has a malformed percent-escape'],
+    [
+      'a prefix covering the issuer',
+      'https://idp.example',
+      "covers the issuer: the provider's discovery and key endpoints would receive access tokens",
+    ],
+  ])('says why it refuses an entry with %s, naming it', (_why, url, problem) => {
+    expect(() =>
+      matcherFor([{ url: 'https://ok.example' }, { url }], { issuer: 'https://idp.example/tenant/' }),
+    ).toThrow(`ngx-implicit-auth: config.apis[1].url ${problem}`);
+  });
+
+  it('reads a prefix with trailing slashes as the prefix itself', () => {
+    const match = matcherFor([{ url: 'https://api.example.com/v1//', audience: 'api' }]);
+    expect(match('https://api.example.com/v1/x', 'GET', BASE)?.audience).toBe('api');
+    expect(match('https://api.example.com/v1', 'GET', BASE)?.audience).toBe('api');
+  });
+
+  describe('which URLs it keeps parsed', () => {
+    it('keeps a URL of exactly the length limit', () => {
+      const match = matcherFor(HOSTILE_APIS);
+      const prefix = 'https://api.example.com/v1/x?q=';
+      match(prefix + 'a'.repeat(MAX_CACHED_URL_LENGTH - prefix.length), 'GET', BASE);
+      expect(match.cachedUrls).toBe(1);
+    });
+
+    it('keeps absolute http(s) URLs across a change of base URI, and relative ones for their base only', () => {
+      const match = matcherFor(HOSTILE_APIS);
+      match('/v1/x', 'GET', BASE);
+      match('/v1/y', 'GET', BASE);
+      expect(match.cachedUrls).toBe(2);
+      match('https://api.example.com/v1/x', 'GET', 'https://app.example/other/');
+      match('http://localhost:4401/api/x', 'GET', 'https://app.example/third/');
+      expect(match.cachedUrls).toBe(4);
+      match('/v1/z', 'GET', 'https://app.example/other/');
+      expect(match.cachedUrls).toBe(1);
+    });
+
+    it('keeps nothing when no API is configured (nothing to decide)', () => {
+      const match = matcherFor([]);
+      match('https://api.example.com/v1', 'GET', BASE);
+      expect(match.cachedUrls).toBe(0);
+    });
+  });
+
+  describe('the dev-mode warning for no apis', () => {
+    const global = globalThis as { ngDevMode?: unknown };
+    let devMode: unknown;
+    beforeEach(() => (devMode = global.ngDevMode));
+    afterEach(() => (global.ngDevMode = devMode));
+
+    it('is given where ngDevMode is unset or set, never in production, and never with APIs', () => {
+      for (const mode of [undefined, {}, true]) {
+        global.ngDevMode = mode;
+        matcherFor([]);
+      }
+      expect(warn).toHaveBeenCalledTimes(3);
+      expect(warn).toHaveBeenCalledWith('ngx-implicit-auth: no `apis` configured, so no request gets an access token.');
+      global.ngDevMode = false;
+      matcherFor([]);
+      global.ngDevMode = {};
+      matcherFor(HOSTILE_APIS);
+      expect(warn).toHaveBeenCalledTimes(3);
+    });
+  });
+
   it('accepts an API below the issuer (e.g. a provider management API)', () => {
     const match = matcherFor([{ url: 'https://idp.example/api/v2/', audience: 'mgmt' }]);
     expect(match('https://idp.example/api/v2/users', 'GET', BASE)?.audience).toBe('mgmt');

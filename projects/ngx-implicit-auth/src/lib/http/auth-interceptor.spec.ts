@@ -323,6 +323,79 @@ describe('implicitAuthInterceptor', () => {
     expect(auth.renewCount).toBe(0);
   });
 
+  it('does not replay with the token the API refused: when the renewal hands it back, the 401 passes through', async () => {
+    setup();
+    auth.setAccessToken('old');
+    auth.renewWith(() => 'old');
+    const outcome = call(API);
+    backend.expectOne(API).flush('', { status: 401, statusText: 'Unauthorized', headers: INVALID_TOKEN });
+    await settle();
+    backend.expectNone(API);
+    expect((outcome.error as HttpErrorResponse).status).toBe(401);
+  });
+
+  it.each([
+    ['a 401 without invalid_token', 401, { 'WWW-Authenticate': 'Bearer realm="api"' }],
+    ['a 403 with invalid_token', 403, INVALID_TOKEN],
+  ])('passes %s through without renewing', async (_why, status, headers) => {
+    setup();
+    auth.setAccessToken('old');
+    auth.renewWith(() => 'new');
+    const outcome = call(API);
+    backend.expectOne(API).flush('', { status, statusText: 'No', headers });
+    await settle();
+    backend.expectNone(API);
+    expect((outcome.error as HttpErrorResponse).status).toBe(status);
+    expect(auth.renewCount).toBe(0);
+  });
+
+  it('fails a request without a token to be had as 401 Unauthorized for its URL', async () => {
+    setup();
+    auth.renewWith(() => {
+      throw new ImplicitAuthError('not_authenticated', 'Not signed in');
+    });
+    const outcome = call(`${API}?page=2`);
+    await settle();
+    backend.expectNone(() => true);
+    const error = outcome.error as HttpErrorResponse;
+    expect([error.status, error.statusText, error.url]).toEqual([401, 'Unauthorized', `${API}?page=2`]);
+  });
+
+  it('renews and replays once after a 401 for a token it had to wait for', async () => {
+    setup();
+    const tokens = ['first', 'second'];
+    auth.renewWith(() => tokens.shift()!);
+    const outcome = call(API);
+    await settle();
+    const first = backend.expectOne(API);
+    expect(bearer(first)).toEqual(['Bearer first']);
+    first.flush('', { status: 401, statusText: 'Unauthorized', headers: INVALID_TOKEN });
+    await settle();
+    const replay = backend.expectOne(API);
+    expect(bearer(replay)).toEqual(['Bearer second']);
+    replay.flush({ ok: true });
+    expect(outcome.body).toEqual({ ok: true });
+  });
+
+  it('asks an allowAnonymous API’s audience and scope for its token, and replays once after a 401', async () => {
+    setup([{ url: 'https://api.example.com/v1', audience: 'public-api', scope: 'read', allowAnonymous: true }]);
+    const asked: unknown[] = [];
+    const tokens = ['first', 'second'];
+    auth.renewWith(({ audience, scope }) => {
+      asked.push({ audience, scope });
+      return { token: tokens.shift()!, scopes: ['read'] };
+    });
+    const outcome = call(API);
+    await settle();
+    expect(asked).toEqual([{ audience: 'public-api', scope: 'read' }]);
+    backend.expectOne(API).flush('', { status: 401, statusText: 'Unauthorized', headers: INVALID_TOKEN });
+    await settle();
+    const replay = backend.expectOne(API);
+    expect(bearer(replay)).toEqual(['Bearer second']);
+    replay.flush({ ok: true });
+    expect(outcome.body).toEqual({ ok: true });
+  });
+
   describe('per-request choice of audience and scope', () => {
     const SHARED: readonly ApiConfig[] = [
       { url: 'https://api.example.com/v1', audience: 'api' },
@@ -367,6 +440,44 @@ describe('implicitAuthInterceptor', () => {
       expect(bearer(req)).toEqual(['Bearer write-token']);
       req.flush(null);
       expect(scopes).toEqual(['write:messages']);
+    });
+
+    it('uses the kept token only when it has every scope the request needs', async () => {
+      setup();
+      auth.setAccessToken('read-token', { scopes: ['read:messages'] });
+      auth.renewWith(() => ({ token: 'both-token', scopes: ['read:messages', 'write:messages'] }));
+      call(API, { context: new HttpContext().set(IMPLICIT_AUTH_REQUEST, { scope: 'read:messages write:messages' }) });
+      await settle();
+      const req = backend.expectOne(API);
+      expect(bearer(req)).toEqual(['Bearer both-token']);
+      req.flush(null);
+    });
+
+    it('warns in dev mode, naming the audience and URL, when no API of the chosen audience matches', () => {
+      setup(SHARED);
+      call(OTHER, { context: new HttpContext().set(IMPLICIT_AUTH_REQUEST, { audience: 'api-admin' }) });
+      backend.expectOne(OTHER).flush(null);
+      expect(warn).toHaveBeenCalledWith(
+        `ngx-implicit-auth: no API for audience 'api-admin' matches ${OTHER}; no token sent.`,
+      );
+      warn.mockClear();
+      call(OTHER);
+      backend.expectOne(OTHER).flush(null);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
+    it('stays silent about it in production', () => {
+      const global = globalThis as { ngDevMode?: unknown };
+      const devMode = global.ngDevMode;
+      setup(SHARED);
+      global.ngDevMode = false;
+      try {
+        call(OTHER, { context: new HttpContext().set(IMPLICIT_AUTH_REQUEST, { audience: 'api-admin' }) });
+        backend.expectOne(OTHER).flush(null);
+        expect(warn).not.toHaveBeenCalled();
+      } finally {
+        global.ngDevMode = devMode;
+      }
     });
   });
 
@@ -454,6 +565,27 @@ describe('implicitAuthInterceptor', () => {
       call(API, { context: new HttpContext().set(IMPLICIT_AUTH_REQUEST, { audience: 'unknown' }) });
       backend.match(API).forEach((req) => req.flush(null));
       expect(bypassWarnings()).toHaveLength(0);
+    });
+
+    it("stays silent for a request that carries the caller's own Authorization", () => {
+      setup(APIS, [provideHttpClient(), provideInterceptorCheck()]);
+      call(API, { headers: new HttpHeaders({ Authorization: 'Basic abc' }) });
+      backend.expectOne(API).flush(null);
+      expect(bypassWarnings()).toHaveLength(0);
+    });
+
+    it('provides nothing in production', () => {
+      const global = globalThis as { ngDevMode?: unknown };
+      const devMode = global.ngDevMode;
+      global.ngDevMode = false;
+      try {
+        setup(APIS, [provideHttpClient(), provideInterceptorCheck()]);
+        call(API);
+        backend.expectOne(API).flush(null);
+        expect(bypassWarnings()).toHaveLength(0);
+      } finally {
+        global.ngDevMode = devMode;
+      }
     });
 
     it('stays silent for requests that are not for a configured API', () => {

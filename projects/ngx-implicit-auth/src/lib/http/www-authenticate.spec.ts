@@ -51,6 +51,15 @@ describe('isInvalidTokenChallenge', () => {
     expect(isInvalidTokenChallenge(header)).toBe(false);
   });
 
+  it.each([
+    ['a parameter before any scheme', 'error="invalid_token"', false],
+    ['another parameter carrying the value', 'Bearer realm="invalid_token"', false],
+    ['a tab between scheme and parameter', 'Bearer\terror="invalid_token"', true],
+    ['a value cut after a backslash', 'Bearer error="invalid_token\\', true],
+  ])('reads %s', (_case, header, expected) => {
+    expect(isInvalidTokenChallenge(header)).toBe(expected);
+  });
+
   it('refuses to read a value over the 8 KiB cap, even a valid challenge (a 1 MB header is not parsed)', () => {
     expect(MAX_WWW_AUTHENTICATE_LENGTH).toBe(8192);
     const challenge = 'Bearer error="invalid_token", realm="';

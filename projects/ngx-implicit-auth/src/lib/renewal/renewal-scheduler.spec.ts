@@ -142,7 +142,10 @@ describe('createRenewalScheduler', () => {
 
   it('cancel() forgets the schedule', () => {
     scheduler.schedule(T0 + HOUR);
+    expect(jest.getTimerCount()).toBe(1);
     scheduler.cancel();
+    // The window's own timer is cleared at once, not left to fire and find nothing due.
+    expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(DAY);
     sleep(DAY);
     window.dispatchEvent(new Event('focus'));
@@ -152,10 +155,13 @@ describe('createRenewalScheduler', () => {
 
   it('dispose() stops listening to the window', () => {
     const remove = jest.spyOn(window, 'removeEventListener');
+    const removeFromDocument = jest.spyOn(document, 'removeEventListener');
     scheduler.schedule(T0 + HOUR);
     scheduler.dispose();
     expect(remove.mock.calls.map(([type]) => type).sort()).toEqual(['focus', 'online']);
+    expect(removeFromDocument.mock.calls.map(([type]) => type)).toEqual(['visibilitychange']);
     remove.mockRestore();
+    removeFromDocument.mockRestore();
     sleep(DAY);
     window.dispatchEvent(new Event('online'));
     document.dispatchEvent(new Event('visibilitychange'));

@@ -39,10 +39,18 @@ function post(data: unknown, init: { origin?: string; source?: Window | null } =
 
 const fromCallback = (response: string) => ({ type: SILENT_CALLBACK_MESSAGE_TYPE, response });
 
-/** Whether the request is still waiting (its promise has not settled). */
+/**
+ * Whether the request is still waiting (its promise has not settled). Messages are handled synchronously, so a
+ * settled request has settled before the few microtasks this waits.
+ */
 async function isPending(outcome: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  return (await Promise.race([outcome.then(String, String), Promise.resolve(marker)])) === marker;
+  let settled = false;
+  outcome.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return !settled;
 }
 
 afterEach(() => {
@@ -142,6 +150,46 @@ describe('requestInHiddenIframe', () => {
     await expect(outcome).resolves.toBe(OK_RESPONSE);
   });
 
+  it('is a pending check that can fail: an answered request is not pending', async () => {
+    const { outcome } = start();
+    post(fromCallback(OK_RESPONSE));
+    expect(await isPending(outcome)).toBe(false);
+  });
+
+  it('drops a callback message whose response is not a string, or does not start with # or ?', async () => {
+    const { outcome } = start();
+    post({ type: SILENT_CALLBACK_MESSAGE_TYPE, response: [OK_RESPONSE] });
+    post({ type: SILENT_CALLBACK_MESSAGE_TYPE, response: 'state=s1&x=#a' });
+    post({ type: SILENT_CALLBACK_MESSAGE_TYPE, response: '#' });
+    expect(await isPending(outcome)).toBe(true);
+    post(fromCallback(OK_RESPONSE));
+    await expect(outcome).resolves.toBe(OK_RESPONSE);
+  });
+
+  it('is kept out of the tab order and sits in the document body', () => {
+    start();
+    const [iframe] = frames();
+    expect(iframe.tabIndex).toBe(-1);
+    expect(iframe.parentElement).toBe(document.body);
+    expect(iframe.title).toBe('Silent sign-in');
+  });
+
+  it('removes the answered iframe when the browser is idle, within a second, where it can tell', async () => {
+    const idle = jest.fn();
+    Object.defineProperty(window, 'requestIdleCallback', { configurable: true, value: idle });
+    try {
+      const { outcome } = start();
+      post(fromCallback(OK_RESPONSE));
+      await outcome;
+      expect(idle).toHaveBeenCalledWith(expect.any(Function), { timeout: 1000 });
+      expect(frames()).toHaveLength(1);
+      (idle.mock.calls[0][0] as () => void)();
+      expect(frames()).toHaveLength(0);
+    } finally {
+      delete (window as { requestIdleCallback?: unknown }).requestIdleCallback;
+    }
+  });
+
   it('keeps the first answer and ignores a duplicate', async () => {
     const { outcome, frame } = start();
     post(fromCallback(OK_RESPONSE));
@@ -159,6 +207,7 @@ describe('requestInHiddenIframe', () => {
     const { error } = (await settled) as { error: ImplicitAuthError };
     expect(error).toBeInstanceOf(ImplicitAuthError);
     expect(error.code).toBe('timeout');
+    expect(error.message).toBe('No answer to silent renewal within 5000 ms');
     expect(frames()).toHaveLength(0);
     expect(removed).toHaveBeenCalledWith('message', expect.any(Function));
     expect(() => post(fromCallback(OK_RESPONSE), { source: frame })).not.toThrow();
@@ -205,6 +254,22 @@ describe('requestInHiddenIframe', () => {
       await expect(outcome).resolves.toBe(OK_RESPONSE);
     });
 
+    it("is not looked for in a frame's first, empty document (about:blank)", async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ timeoutMs: 2_000 });
+      frameLoads('about:blank');
+      jest.advanceTimersByTime(2_000);
+      expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+    });
+
+    it("is not looked for in web_message mode, even on the provider's own pages", async () => {
+      jest.useFakeTimers();
+      const { settled } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN, timeoutMs: 2_000 });
+      frameLoads(`${IDP_ORIGIN}/authorize/resume`);
+      jest.advanceTimersByTime(2_000);
+      expect(((await settled) as { error: ImplicitAuthError }).error.code).toBe('timeout');
+    });
+
     it('is not looked for in web_message mode (the provider answers from its own origin)', async () => {
       jest.useFakeTimers();
       const { settled } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN, timeoutMs: 2_000 });
@@ -232,8 +297,19 @@ describe('requestInHiddenIframe', () => {
     it('from the callback page is refused at once with invalid_response, its iframe removed', async () => {
       const { outcome } = start();
       post(fromCallback(huge('#access_token=at&token_type=Bearer&state=s1')));
-      await expect(outcome).rejects.toMatchObject({ code: 'invalid_response' });
+      await expect(outcome).rejects.toMatchObject({
+        code: 'invalid_response',
+        message: 'Silent renewal response too large',
+      });
       expect(frames()).toHaveLength(0);
+    });
+
+    it('accepts an answer of exactly 64 KiB', async () => {
+      const { outcome } = start();
+      const prefix = '#state=s1&pad=';
+      const exact = prefix + 'x'.repeat(64 * 1024 - prefix.length);
+      post(fromCallback(exact));
+      await expect(outcome).resolves.toBe(exact);
     });
 
     it('from the provider (web_message) is refused the same way', async () => {
@@ -308,6 +384,35 @@ describe('requestInHiddenIframe', () => {
         errorDescription: 'Login required',
         state: 's1',
       });
+    });
+
+    it('drops messages of another shape: not an object, another type, a response that is not an object', async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post('#access_token=forged&state=s1', { origin: IDP_ORIGIN });
+      post({ type: 'other', response: { access_token: 'forged', state: 's1' } }, { origin: IDP_ORIGIN });
+      post({ type: 'authorization_response', response: '#access_token=forged&state=s1' }, { origin: IDP_ORIGIN });
+      expect(await isPending(outcome)).toBe(true);
+      post(webMessage({ access_token: 'at', state: 's1' }), { origin: IDP_ORIGIN });
+      await expect(outcome).resolves.toBe('#access_token=at&state=s1');
+    });
+
+    it('leaves out values that are not parameters: non-finite numbers, booleans, objects', async () => {
+      const { outcome } = start({ mode: 'web_message', providerOrigin: IDP_ORIGIN });
+      post(
+        webMessage({ access_token: 'at', expires_in: Number.POSITIVE_INFINITY, n: Number.NaN, b: true, state: 's1' }),
+        { origin: IDP_ORIGIN },
+      );
+      await expect(outcome).resolves.toBe('#access_token=at&state=s1');
+    });
+
+    it('says why it cannot start, with the cause', async () => {
+      const missing = (await start({ mode: 'web_message' }).settled) as { error: ImplicitAuthError };
+      expect(missing.error.message).toBe('web_message needs the provider origin');
+      expect((missing.error.cause as Error).name).toBe('TypeError');
+      const opaque = (await start({ mode: 'web_message', providerOrigin: 'data:text/html,hi' }).settled) as {
+        error: ImplicitAuthError;
+      };
+      expect(opaque.error.message).toBe('No usable origin for web_message responses');
     });
 
     it('refuses to start without a usable provider origin', async () => {

@@ -74,12 +74,16 @@ describe('createTabSync', () => {
     open.push(raw);
     const atB = heard(b, 2);
     const valid = { ns: 'ngx-implicit-auth', from: 'other-tab' };
+    // Each one is wrong in one way only, so each check is shown to hold on its own.
     raw.postMessage('signed_out');
     raw.postMessage(null);
-    raw.postMessage({ type: 'signed_out' });
-    raw.postMessage({ ...valid, ns: 'another-lib', type: 'signed_out' });
-    raw.postMessage({ ...valid, from: 42, type: 'signed_out' });
-    raw.postMessage({ ...valid, type: 'delete_everything' });
+    raw.postMessage({ type: 'signed_out', at: 1 });
+    raw.postMessage({ ...valid, ns: 'another-lib', type: 'signed_out', at: 1 });
+    raw.postMessage({ ...valid, from: 42, type: 'signed_out', at: 1 });
+    raw.postMessage({ ...valid, type: 'delete_everything', at: 1 });
+    raw.postMessage({ ...valid, type: 'delete_everything', audience: 'x', tokens: TOKENS });
+    raw.postMessage({ ...valid, type: 'tokens_updated', audience: 'x', at: 1 });
+    raw.postMessage({ ...valid, type: 'signed_out', at: Number.POSITIVE_INFINITY });
     raw.postMessage({ ...valid, type: 'tokens_updated', audience: 7, tokens: TOKENS });
     raw.postMessage({ ...valid, type: 'tokens_updated', tokens: { accessToken: 1 } });
     raw.postMessage({ ...valid, type: 'tokens_updated', audience: 'x' });
@@ -259,6 +263,89 @@ describe('createTabSync', () => {
     } finally {
       delete (navigator as { locks?: unknown }).locks;
     }
+  });
+
+  it('stops handing messages to a handler once it unsubscribed', async () => {
+    const a = tab();
+    const b = tab();
+    const stopped = jest.fn();
+    const stop = b.onMessage(stopped);
+    stop();
+    const atB = heard(b);
+    a.publish({ type: 'signed_out', at: 1 });
+    await atB;
+    expect(stopped).not.toHaveBeenCalled();
+  });
+
+  it('without BroadcastChannel (null), tells no other tab even where the browser has one', async () => {
+    const alone = createTabSync<Tokens>({ name: channelName, locks: null, BroadcastChannel: null, isTokens });
+    open.push(alone);
+    const b = tab();
+    const atB = jest.fn();
+    b.onMessage(atB);
+    const witness = tab();
+    const atWitness = heard(witness);
+    alone.publish({ type: 'signed_out', at: 1 });
+    tab().publish({ type: 'signed_out', at: 2 });
+    await atWitness;
+    expect(atB).toHaveBeenCalledTimes(1);
+    expect(atB).toHaveBeenCalledWith({ type: 'signed_out', at: 2 });
+  });
+
+  it("takes the lock for the provider's default audience under its own name", async () => {
+    const locks = createFakeLocks();
+    await tab(locks).runExclusive(undefined, () => Promise.resolve());
+    expect(locks.names).toEqual([`${channelName}:renew:`]);
+  });
+
+  it('does not renew an audience in a tab that waited while another tab signed out', async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const bHeard = heard(b);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const [, ranInB] = await Promise.all([
+      a.runExclusive('https://api.example', async () => {
+        a.publish({ type: 'signed_out', at: 1 });
+        await bHeard;
+      }),
+      b.runExclusive('https://api.example', renewInB),
+    ]);
+    expect(ranInB).toBe(false);
+    expect(renewInB).not.toHaveBeenCalled();
+  });
+
+  it("a waiting tab takes the other tab's result as soon as it arrives, not after the grace period", async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const started = Date.now();
+    // a publishes and releases at once: b gets the lock first and waits for the message, which wakes it.
+    const [, ranInB] = await Promise.all([
+      a.runExclusive('api', async () => a.publish({ type: 'tokens_updated', audience: 'api', tokens: TOKENS })),
+      b.runExclusive('api', renewInB),
+    ]);
+    expect(ranInB).toBe(false);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it("a waiting tab that already heard the other tab's result does not wait at all", async () => {
+    const locks = createFakeLocks();
+    const a = tab(locks);
+    const b = tab(locks);
+    const bHeard = heard(b);
+    const renewInB = jest.fn(() => Promise.resolve());
+    const started = Date.now();
+    const [, ranInB] = await Promise.all([
+      a.runExclusive('api', async () => {
+        a.publish({ type: 'tokens_updated', audience: 'api', tokens: TOKENS });
+        await bHeard;
+      }),
+      b.runExclusive('api', renewInB),
+    ]);
+    expect(ranInB).toBe(false);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('hears nothing after close()', async () => {

@@ -1,5 +1,8 @@
 import { ImplicitAuthError, isInteractionRequired } from '../errors';
+import { hintStorage } from '../session/web-storage';
+import { createMemoryStorage } from '../testing';
 import {
+  createCookieBlockDetector,
   isThirdPartyCookieBlock,
   THIRD_PARTY_COOKIE_WINDOW_MS,
   thirdPartyCookiesBlockedError,
@@ -34,6 +37,10 @@ describe('isThirdPartyCookieBlock', () => {
     );
   });
 
+  it('is true right at the interactive sign-in (no time passed)', () => {
+    expect(isThirdPartyCookieBlock(providerError('login_required'), { interactiveSignInAt: NOW, now: NOW })).toBe(true);
+  });
+
   it('is false without an interactive sign-in in this tab (a plain session restore)', () => {
     expect(isThirdPartyCookieBlock(providerError('login_required'), { now: NOW })).toBe(false);
   });
@@ -66,5 +73,56 @@ describe('thirdPartyCookiesBlockedError', () => {
     // A code of its own (shown as itself, not as the provider's login_required), and still an interaction error:
     // silent requests cannot work, only a top-level sign-in can.
     expect(isInteractionRequired(error)).toBe(true);
+  });
+});
+
+describe('createCookieBlockDetector', () => {
+  const KEY = 'app.signed-in-at';
+  function detector(issuer = 'https://login.idp.example', appHostname = 'app.example') {
+    const storage = createMemoryStorage();
+    let now = NOW;
+    const detect = createCookieBlockDetector({
+      storage: hintStorage(storage, 'sessionStorage'),
+      key: KEY,
+      issuer,
+      appHostname,
+      now: () => now,
+    });
+    return { detect, storage, advance: (ms: number) => (now += ms) };
+  }
+
+  it('turns login_required after an interactive sign-in into third_party_cookies_blocked', () => {
+    const { detect, storage, advance } = detector();
+    detect.signedInInteractively();
+    expect(storage.getItem(KEY)).toBe(String(NOW));
+    advance(MINUTE);
+    const error = providerError('login_required');
+    const classified = detect.classify(error);
+    expect(classified.code).toBe('third_party_cookies_blocked');
+    expect(classified.message).toBe('Silent renewal failed: the browser seems to block third-party cookies');
+    expect(classified.cause).toBe(error);
+  });
+
+  it('leaves the error as it is without an interactive sign-in, or once a silent request worked', () => {
+    const { detect } = detector();
+    const error = providerError('login_required');
+    expect(detect.classify(error)).toBe(error);
+    detect.signedInInteractively();
+    detect.silentRequestWorked();
+    expect(detect.classify(error)).toBe(error);
+  });
+
+  it('never blames cookies when the provider is on the app’s own host name', () => {
+    const { detect } = detector('https://app.example:8443/idp', 'app.example');
+    detect.signedInInteractively();
+    const error = providerError('login_required');
+    expect(detect.classify(error)).toBe(error);
+  });
+
+  it('ignores a corrupt sign-in time', () => {
+    const { detect, storage } = detector();
+    storage.setItem(KEY, 'soon');
+    const error = providerError('login_required');
+    expect(detect.classify(error)).toBe(error);
   });
 });

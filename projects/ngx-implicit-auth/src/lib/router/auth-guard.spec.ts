@@ -4,6 +4,8 @@ import { provideRouter, Router, type Routes } from '@angular/router';
 import { FakeImplicitAuthService, provideImplicitAuthTesting } from '../../../testing/src/public-api';
 import { ImplicitAuthError } from '../errors';
 import type { ImplicitAuthFeature } from '../features';
+import { createFakeClock, type FakeClock } from '../testing';
+import { IMPLICIT_AUTH_CLOCK } from '../tokens';
 import { AuthGuard, authGuard, authMatchGuard, type AuthRouteRequirements } from './auth-guard';
 import { type ImplicitAuthGuardOptions, withGuardOptions } from './guard-options';
 
@@ -24,6 +26,13 @@ const routes: Routes = [
     children: [{ path: 'child', component: Page, canActivate: [authGuard] }],
   },
   { path: 'classy', component: Page, canActivate: [AuthGuard], data: { auth: ADMIN } },
+  { path: 'team', component: Page, canActivate: [authGuard], data: { auth: { claims: { groups: ['a', 'b'] } } } },
+  {
+    path: 'reports',
+    component: Page,
+    canActivate: [authGuard],
+    data: { auth: { scopes: ['read:messages', 'write:messages'], audience: 'reports-api' } },
+  },
   { path: 'classy-match', component: Page, canMatch: [AuthGuard] },
   { path: 'sign-in', component: Page },
   { path: 'forbidden', component: Page },
@@ -37,12 +46,16 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('authGuard', () => {
   let router: Router;
   let auth: FakeImplicitAuthService;
+  let clock: FakeClock;
+
+  beforeEach(() => (clock = createFakeClock()));
 
   function setup(signedIn: boolean | Record<string, unknown>, ...features: ImplicitAuthFeature[]): void {
     TestBed.configureTestingModule({
       providers: [
         provideRouter(routes),
         provideImplicitAuthTesting({ config: { audience: 'api' }, signedIn }, ...features),
+        { provide: IMPLICIT_AUTH_CLOCK, useValue: clock },
       ],
     });
     router = TestBed.inject(Router);
@@ -109,6 +122,50 @@ describe('authGuard', () => {
       await router.navigateByUrl('/admin');
       expect(router.url).toBe('/forbidden');
       expect(auth.loginCalls).toEqual([]);
+    });
+
+    it('needs every element of a claim given as an array', async () => {
+      setup({ groups: ['a'] }, withGuardOptions(ALL_ROUTES));
+      await router.navigateByUrl('/team');
+      expect(router.url).toBe('/forbidden');
+      auth.signOut();
+      auth.signIn({ groups: ['c', 'b', 'a'] });
+      await router.navigateByUrl('/team');
+      expect(router.url).toBe('/team');
+    });
+
+    it("needs every scope, on the token of the route's own audience", async () => {
+      setup({ role: 'user' }, withGuardOptions(ALL_ROUTES));
+      auth.setAccessToken('t', { audience: 'reports-api', scopes: ['read:messages'] });
+      await router.navigateByUrl('/reports');
+      expect(router.url).toBe('/forbidden');
+      auth.setAccessToken('t', { audience: 'reports-api', scopes: ['write:messages', 'read:messages'] });
+      await router.navigateByUrl('/reports');
+      expect(router.url).toBe('/reports');
+    });
+
+    it("checks the scopes of the token renewed for the route's own audience, not the default one's", async () => {
+      setup({ role: 'user' }, withGuardOptions(ALL_ROUTES));
+      auth.renewWith(({ audience }) =>
+        audience === 'reports-api'
+          ? { token: 'r', scopes: ['read:messages', 'write:messages'] }
+          : Promise.reject(new ImplicitAuthError('timeout', 'x')),
+      );
+      await router.navigateByUrl('/reports');
+      expect(router.url).toBe('/reports');
+    });
+
+    it("renews silently for the route's own audience to check its scopes", async () => {
+      setup({ role: 'user' }, withGuardOptions(ALL_ROUTES));
+      auth.setAccessToken('t', { scopes: ['read:messages', 'write:messages'] });
+      const asked: (string | undefined)[] = [];
+      auth.renewWith(({ audience }) => {
+        asked.push(audience);
+        return { token: 'r', scopes: ['read:messages', 'write:messages'] };
+      });
+      await router.navigateByUrl('/reports');
+      expect(asked).toEqual(['reports-api']);
+      expect(router.url).toBe('/reports');
     });
 
     it('refuses the navigation when no forbidden route is configured', async () => {
@@ -212,6 +269,7 @@ describe('authGuard', () => {
       it('does not send the user straight back to the provider', async () => {
         await returnFromProvider('back_forward');
         expect(auth.loginCalls).toEqual([]);
+        expect(router.url).toBe('/');
       });
 
       it('signs in again once the user navigates there on purpose', async () => {
@@ -224,6 +282,47 @@ describe('authGuard', () => {
       it('signs in again on a reload', async () => {
         await returnFromProvider('reload');
         expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
+      });
+
+      /** As {@link returnFromProvider}, `seconds` after the sign-in was started. */
+      async function returnAfter(seconds: number): Promise<boolean | null> {
+        setup(false);
+        await router.navigateByUrl('/profile?tab=x');
+        TestBed.resetTestingModule();
+        clock.advance(seconds);
+        loadedBy('back_forward');
+        setup(false);
+        return router.navigateByUrl('/profile?tab=x');
+      }
+
+      it('stays on the page Back led to while the sign-in it started could still complete', async () => {
+        expect(await returnAfter(599)).toBe(false);
+        expect(auth.loginCalls).toEqual([]);
+      });
+
+      it('signs in again once the sign-in it started has expired (transactionTtlSeconds)', async () => {
+        await returnAfter(600);
+        expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
+      });
+
+      it('signs in on a first load that the browser reports no navigation type for', async () => {
+        setup(false);
+        await router.navigateByUrl('/profile?tab=x');
+        TestBed.resetTestingModule();
+        Object.defineProperty(performance, 'getEntriesByType', { configurable: true, value: () => [] });
+        setup(false);
+        await router.navigateByUrl('/profile?tab=x');
+        expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=x' }]);
+      });
+
+      it('signs in when Back lands on another page than the one the sign-in was for', async () => {
+        setup(false);
+        await router.navigateByUrl('/profile?tab=x');
+        TestBed.resetTestingModule();
+        loadedBy('back_forward');
+        setup(false);
+        await router.navigateByUrl('/profile?tab=y');
+        expect(auth.loginCalls).toEqual([{ returnUrl: '/profile?tab=y' }]);
       });
     });
 
@@ -273,7 +372,39 @@ describe('authGuard', () => {
     });
   });
 
-  it('refuses guard options that are not absolute app routes', () => {
+  it('refuses guard options that are not absolute app routes, in dev mode only', () => {
+    let error: unknown;
+    try {
+      withGuardOptions({ forbiddenRoute: ['/forbidden'] as unknown as string });
+    } catch (caught: unknown) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ImplicitAuthError);
+    expect((error as ImplicitAuthError).code).toBe('invalid_config');
+    expect((error as ImplicitAuthError).message).toBe(
+      "ngx-implicit-auth: withGuardOptions forbiddenRoute must be an absolute app route such as '/sign-in'",
+    );
+    expect(() => withGuardOptions({ signInRoute: undefined, errorRoute: '/oops' })).not.toThrow();
+    const global = globalThis as { ngDevMode?: unknown };
+    const devMode = global.ngDevMode;
+    global.ngDevMode = undefined;
+    try {
+      expect(() => withGuardOptions({ signInRoute: 'sign-in' })).toThrow(/absolute app route/);
+    } finally {
+      global.ngDevMode = devMode;
+    }
+    global.ngDevMode = false;
+    try {
+      expect(() => withGuardOptions({ signInRoute: 'sign-in' })).not.toThrow();
+    } finally {
+      global.ngDevMode = devMode;
+    }
+    global.ngDevMode = {};
+    try {
+      expect(() => withGuardOptions({ signInRoute: 'sign-in' })).toThrow(/absolute app route/);
+    } finally {
+      global.ngDevMode = devMode;
+    }
     expect(() => withGuardOptions({ signInRoute: 'sign-in' })).toThrow(/absolute app route/);
     expect(() => withGuardOptions({ errorRoute: '//evil.example' })).toThrow(/absolute app route/);
     expect(() => withGuardOptions({ forbiddenRoute: '/forbidden' })).not.toThrow();

@@ -22,3 +22,4 @@ export { freshPage } from './fresh-page';
 export { loadPage } from './load-page';
 export { provideImplicitAuthAsSpecsDo, type SpecConfig } from './provide-as-specs-do';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
+export { createMemoryStorage, type MemoryStorage } from './memory-storage';
