@@ -20,6 +20,7 @@ export {
 } from './test-issuer';
 export { freshPage } from './fresh-page';
 export { loadPage } from './load-page';
-export { provideImplicitAuthAsSpecsDo, type SpecConfig } from './provide-as-specs-do';
+export { provideImplicitAuthAsSpecsDo } from './provide-as-specs-do';
+export { resolveSpecConfig, specParts, type SpecConfig } from './spec-config';
 export { answerSilentRequests, type SilentAnswer, type SilentAnswers } from './silent-answers';
 export { createMemoryStorage, type MemoryStorage } from './memory-storage';

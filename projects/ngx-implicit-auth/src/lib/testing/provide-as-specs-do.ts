@@ -1,26 +1,13 @@
-import type {
-  ImplicitAuthConfig,
-  SilentRenewConfig,
-  TokenStorageKind,
-  TokenStore,
-} from '../config/implicit-auth-config';
+import type { ImplicitAuthConfig } from '../config/implicit-auth-config';
 import type { ImplicitAuthFeature } from '../features';
 import { withSilentRenew } from '../features/with-silent-renew';
 import { withStorage } from '../features/with-storage';
 import { withTabSync } from '../features/with-tab-sync';
 import { withUserInfo } from '../features/with-user-info';
 import { provideImplicitAuth } from '../provide-implicit-auth';
+import type { SpecConfig } from './spec-config';
 
-/**
- * A spec's settings: the config, plus the features' options under the names they have as features' arguments
- * (`silentRenew` for `withSilentRenew()`, `false` for none; `storage` for `withStorage()`; `loadUserInfo` for
- * `withUserInfo()`).
- */
-export type SpecConfig = Partial<ImplicitAuthConfig> & {
-  readonly silentRenew?: SilentRenewConfig | false;
-  readonly storage?: TokenStorageKind | TokenStore;
-  readonly loadUserInfo?: boolean;
-};
+export type { SpecConfig } from './spec-config';
 
 /**
  * `provideImplicitAuth` as the README's quick start wires it (`withSilentRenew()`, `withTabSync()`), with the
