@@ -55,6 +55,7 @@ describe('isInvalidTokenChallenge', () => {
     ['a parameter before any scheme', 'error="invalid_token"', false],
     ['another parameter carrying the value', 'Bearer realm="invalid_token"', false],
     ['a tab between scheme and parameter', 'Bearer\terror="invalid_token"', true],
+    ['tabs around the equals sign', 'Bearer error\t=\t"invalid_token"', true],
     ['a value cut after a backslash', 'Bearer error="invalid_token\\', true],
   ])('reads %s', (_case, header, expected) => {
     expect(isInvalidTokenChallenge(header)).toBe(expected);
