@@ -1,9 +1,9 @@
-import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
+import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import type { ProviderMetadata } from '../protocol/discovery';
 import { createJwksKeyResolver } from '../protocol/jwks';
-import { authErrorOf, createTestIssuer, type TestIssuer } from '../testing';
+import { fetchUserInfo } from '../protocol/userinfo';
+import { authErrorOf, createTestIssuer, resolveSpecConfig, type SpecConfig, type TestIssuer } from '../testing';
 import { completeAuthorization, type ProviderContext, validateAgainstProvider } from './complete-authorization';
 import { ProviderClient } from './provider-client';
 import type { Expectation } from './provider-port';
@@ -18,8 +18,8 @@ beforeEach(async () => {
   idp = await createTestIssuer();
 });
 
-function config(overrides: Partial<ImplicitAuthConfig> = {}): ResolvedImplicitAuthConfig {
-  return resolveConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, 'https://app.example');
+function config(overrides: SpecConfig = {}): ResolvedImplicitAuthConfig {
+  return resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, 'https://app.example');
 }
 
 function expectation(overrides: Partial<Expectation> = {}): Expectation {
@@ -34,9 +34,11 @@ function expectation(overrides: Partial<Expectation> = {}): Expectation {
   };
 }
 
-function context(overrides: Partial<ImplicitAuthConfig> = {}, metadata: Partial<ProviderMetadata> = {}) {
+/** `loadUserInfo`: with `withUserInfo()`'s request. */
+function context(overrides: SpecConfig = {}, metadata: Partial<ProviderMetadata> = {}) {
   return {
     config: config(overrides),
+    userInfo: overrides.loadUserInfo ? fetchUserInfo : undefined,
     metadata: { ...(idp.metadata as unknown as ProviderMetadata), ...metadata },
     clock: idp.clock,
     fetch: idp.fetch,
@@ -195,7 +197,7 @@ describe('validateAgainstProvider (OIDC Core §3.2.2.8–11)', () => {
 });
 
 describe('completeAuthorization (the one path, RFC 9700 §4.7, RFC 9207 §2.4)', () => {
-  function port(overrides: Partial<ImplicitAuthConfig> = {}) {
+  function port(overrides: SpecConfig = {}) {
     return new ProviderClient(config(overrides), idp.clock, idp.fetch);
   }
   const pending = () => {

@@ -1,10 +1,15 @@
-import type { ImplicitAuthConfig } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
 import type { ImplicitAuthEvent } from '../events';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
 import type { PendingTransaction } from '../session/transaction-store';
-import { authErrorOf, createTestIssuer, type TestIssuer } from '../testing';
+import {
+  authErrorOf,
+  createTestIssuer,
+  type TestIssuer,
+  resolveSpecConfig,
+  specParts,
+  type SpecConfig,
+} from '../testing';
 import { flowContext, type FlowContext } from './flow-context';
 import { beginSignIn, finishSignIn, providerLogoutUrl } from './interactive-sign-in';
 import { ProviderClient } from './provider-client';
@@ -20,13 +25,13 @@ let redirects: string[];
 let events: ImplicitAuthEvent[];
 let warn: jest.SpyInstance;
 
-function start(overrides: Partial<ImplicitAuthConfig> = {}): FlowContext {
+function start(overrides: SpecConfig = {}): FlowContext {
   ctx?.keeper.dispose();
-  const config = resolveConfig(
+  const config = resolveSpecConfig(
     { issuer: idp.issuer, clientId: idp.clientId, silentRenew: false, ...overrides },
     location.origin,
   );
-  const keeper = new SessionKeeper(config, idp.clock, window, () => undefined);
+  const keeper = new SessionKeeper(config, idp.clock, window, () => undefined, specParts(config));
   keeper.state.events.subscribe((event) => events.push(event));
   ctx = {
     ...flowContext(keeper, (url) => redirects.push(url)),

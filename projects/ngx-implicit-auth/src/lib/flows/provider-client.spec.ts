@@ -1,8 +1,7 @@
-import type { ImplicitAuthConfig } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
+import { fetchUserInfo } from '../protocol/userinfo';
 import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import { DEVICE_CLOCK } from '../protocol/provider-clock';
-import { authErrorOf, createTestIssuer, type TestIssuer } from '../testing';
+import { authErrorOf, createTestIssuer, type TestIssuer, resolveSpecConfig, type SpecConfig } from '../testing';
 import { ProviderClient } from './provider-client';
 import type { Expectation } from './provider-port';
 
@@ -11,9 +10,9 @@ beforeEach(async () => {
   idp = await createTestIssuer();
 });
 
-function client(overrides: Partial<ImplicitAuthConfig> = {}): ProviderClient {
-  const config = resolveConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, 'https://app.example');
-  return new ProviderClient(config, idp.clock, idp.fetch);
+function client(overrides: SpecConfig = {}): ProviderClient {
+  const config = resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, 'https://app.example');
+  return new ProviderClient(config, idp.clock, idp.fetch, overrides.loadUserInfo ? fetchUserInfo : undefined);
 }
 
 const EXPECTED: Expectation = {

@@ -1,8 +1,15 @@
-import type { ImplicitAuthConfig } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
-import { answerSilentRequests, authErrorOf, createTestIssuer, type SilentAnswers, type TestIssuer } from '../testing';
+import {
+  answerSilentRequests,
+  authErrorOf,
+  createTestIssuer,
+  type SilentAnswers,
+  type TestIssuer,
+  resolveSpecConfig,
+  specParts,
+  type SpecConfig,
+} from '../testing';
 import { flowContext, type FlowContext } from './flow-context';
 import { ProviderClient } from './provider-client';
 import { signInSilently } from './silent-sign-in';
@@ -16,9 +23,9 @@ let idp: TestIssuer;
 let ctx: FlowContext | undefined;
 let answers: SilentAnswers;
 
-function start(overrides: Partial<ImplicitAuthConfig> = {}): FlowContext {
-  const config = resolveConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, location.origin);
-  const keeper = new SessionKeeper(config, idp.clock, window, () => undefined);
+function start(overrides: SpecConfig = {}): FlowContext {
+  const config = resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, location.origin);
+  const keeper = new SessionKeeper(config, idp.clock, window, () => undefined, specParts(config));
   ctx = { ...flowContext(keeper, () => undefined), provider: new ProviderClient(config, idp.clock, idp.fetch) };
   return ctx;
 }

@@ -42,4 +42,27 @@ describe('resolveSilentRenew (withSilentRenew options)', () => {
   it.each(cases)('refuses %s, naming the field', (_name, options, message) => {
     expect(() => resolveSilentRenew(options as never, origin, `${origin}/`)).toThrow(message);
   });
+
+  it.each([
+    [
+      { redirectUri: 'https://cdn.example/s.html' },
+      "config.silentRenew.redirectUri must be on the app's origin (https://app.example)",
+    ],
+    [{ redirectUri: '/silent.html' }, 'config.silentRenew.redirectUri must be an absolute URL'],
+    [{ timeoutMs: 600_001 }, 'config.silentRenew.timeoutMs must be a number between 0 and 600000'],
+    [
+      { marginSeconds: -1 },
+      `config.silentRenew.marginSeconds must be a number between 0 and ${Number.MAX_SAFE_INTEGER}`,
+    ],
+    [{ idTokenHint: 'local' }, "config.silentRenew.idTokenHint must be 'memory' or 'session'"],
+  ])('says exactly what is wrong with %j', (options, message) => {
+    expect(() => resolveSilentRenew(options as never, origin, `${origin}/`)).toThrow(`ngx-implicit-auth: ${message}`);
+  });
+
+  it('accepts the bounds themselves', () => {
+    expect(resolveSilentRenew({ timeoutMs: 0, marginSeconds: 0 }, origin, `${origin}/`)).toMatchObject({
+      timeoutMs: 0,
+      marginSeconds: 0,
+    });
+  });
 });

@@ -1,11 +1,17 @@
 import type { IdTokenClaims } from '../claims';
-import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
+import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { ImplicitAuthError } from '../errors';
 import type { ImplicitAuthEvent } from '../events';
 import type { ValidatedResponse } from '../flows/provider-port';
 import { createTabSync, type TabSync, type TabSyncMessage } from '../renewal/tab-sync';
-import { authErrorOf, createFakeClock, type FakeClock } from '../testing';
+import {
+  authErrorOf,
+  createFakeClock,
+  type FakeClock,
+  resolveSpecConfig,
+  type SpecConfig,
+  specParts,
+} from '../testing';
 import { isSession, type Session } from './session';
 import { SessionKeeper, signedOutMeanwhile } from './session-keeper';
 import { storageKeys } from './storage-keys';
@@ -27,15 +33,15 @@ let events: ImplicitAuthEvent[];
 /** Dev-mode reports of refused operations (`reportInDevMode`). */
 let warn: jest.SpyInstance;
 
-function config(overrides: Partial<ImplicitAuthConfig> = {}): ResolvedImplicitAuthConfig {
-  return resolveConfig(
+function config(overrides: SpecConfig = {}): ResolvedImplicitAuthConfig {
+  return resolveSpecConfig(
     { issuer: ISSUER, clientId: CLIENT, storage: 'session', clockSkewSeconds: 60, ...overrides },
     location.origin,
   );
 }
 
 function keep(resolved = config()): SessionKeeper {
-  keeper = new SessionKeeper(resolved, clock, window, due);
+  keeper = new SessionKeeper(resolved, clock, window, due, specParts(resolved));
   keeper.state.events.subscribe((event) => events.push(event));
   return keeper;
 }
