@@ -24,7 +24,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = 'projects/ngx-implicit-auth/src/lib';
 
 /** Root files without Angular: specs that run in vitest. */
-const ROOT_FILES = ['claims', 'dev-hints', 'errors', 'on-demand-loader'];
+const ROOT_FILES = ['claims', 'dev-hints', 'errors'];
 /** Root files of the Angular wiring (types-only files such as `events.ts` and `clock.ts` have no mutants). */
 const SERVICE_FILES = [
   'default-implicit-auth.service',
@@ -32,8 +32,11 @@ const SERVICE_FILES = [
   'implicit-auth.module',
   'provide-implicit-auth',
   'on-demand',
+  'on-demand-loader',
   'tokens',
   'features',
+  'page-address',
+  'server-implicit-auth.service',
 ];
 
 /**
@@ -62,6 +65,8 @@ const FOLDERS = {
     environment: 'jsdom',
   },
   session: { runner: 'vitest', specs: [`${LIB}/session/**/*.spec.ts`], environment: 'jsdom' },
+  // The optional withX() features, judged by their TestBed specs (each feature present and absent).
+  features: { runner: 'jest', specs: [`${LIB}/features/**/*.spec.ts`, `${LIB}/provide-implicit-auth.spec.ts`] },
   // The library's root files: the framework-free ones with their own specs…
   core: {
     runner: 'vitest',
