@@ -45,7 +45,13 @@ const SERVICE_FILES = [
  * (jest.config.cjs: ts-jest with `isolatedModules`, so nothing is type-checked per mutant).
  */
 const FOLDERS = {
-  protocol: { runner: 'vitest', specs: [`${LIB}/protocol/**/*.spec.ts`] },
+  protocol: {
+    runner: 'vitest',
+    specs: [`${LIB}/protocol/**/*.spec.ts`],
+    // The fuzz specs (`npm run fuzz`) spy on the URLSearchParams constructor the jest way, which vitest's spies
+    // cannot stand in for; the protocol's rules are each pinned by the unit specs.
+    exclude: [`${LIB}/protocol/**/*.fuzz.spec.ts`],
+  },
   config: { runner: 'vitest', specs: [`${LIB}/config/**/*.spec.ts`] },
   renewal: {
     runner: 'vitest',
