@@ -11,8 +11,8 @@ import {
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { ImplicitAuthError } from './errors';
-import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from './config/implicit-auth-config';
-import { appBase, resolveConfig } from './config/resolve-config';
+import type { ImplicitAuthConfig } from './config/implicit-auth-config';
+import { appBase, resolveWithParts } from './config/resolve-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import { API_MATCHER } from './http/auth-interceptor';
 import { provideInterceptorCheck } from './http/interceptor-check';
@@ -89,17 +89,13 @@ export function provideImplicitAuth(
             'ngx-implicit-auth: used before withConfigLoader() has loaded the config',
           );
         }
-        // On the server the page's address is not the browser's (see `serverConfigOrigin`).
-        const browser = isPlatformBrowser(inject(PLATFORM_ID));
-        const origin = browser ? inject(DOCUMENT).location.origin : serverConfigOrigin(given);
-        const base = browser ? appBase(origin, inject(DOCUMENT).baseURI) : `${origin}/`;
         const parts = inject(IMPLICIT_AUTH_PARTS);
-        const resolved: ResolvedImplicitAuthConfig = {
-          ...resolveConfig(given, origin, base),
-          // The server never renews; its address is not the app's, so the silent page's origin is checked in the browser.
-          silentRenew: (browser && parts.silentRenew?.(origin, base)) || false,
-          storage: parts.storage?.kind ?? 'memory',
-        };
+        // On the server the page's address is not the browser's (see `serverConfigOrigin`), and the server never
+        // renews: the silent page's origin is checked in the browser.
+        const document = isPlatformBrowser(inject(PLATFORM_ID)) ? inject(DOCUMENT) : undefined;
+        const origin = document ? document.location.origin : serverConfigOrigin(given);
+        const base = document ? appBase(origin, document.baseURI) : `${origin}/`;
+        const resolved = resolveWithParts(given, origin, base, document ? parts : { storage: parts.storage });
         if (typeof ngDevMode === 'undefined' || ngDevMode) checkFeatures(resolved, kinds);
         return resolved;
       },

@@ -38,15 +38,18 @@ export const IMPLICIT_AUTH_ON_DEMAND_LOADER = new InjectionToken<() => Promise<O
   tokenName('IMPLICIT_AUTH_ON_DEMAND_LOADER'),
   {
     providedIn: 'root',
-    factory: () => {
-      const document = inject(DOCUMENT);
-      return reimportAfterFailure(
-        () => import('./on-demand'),
-        () => document.baseURI,
-      );
-    },
+    factory: () => injectOnDemandLoader(() => import('./on-demand')),
   },
 );
+
+/**
+ * `load` (an `import()` of an on-demand module), made to load again after a failed download, from a fresh URL
+ * against the page's base (see `reimportAfterFailure`). Call it in an injection context.
+ */
+export function injectOnDemandLoader(load: () => Promise<OnDemandModule>): () => Promise<OnDemandModule> {
+  const document = inject(DOCUMENT);
+  return reimportAfterFailure(load, () => document.baseURI);
+}
 
 /**
  * How the library leaves the app for the provider (sign-in, logout): `location.assign` by default.

@@ -4,7 +4,13 @@ import { DEFAULT_NETWORK_TIMEOUT_MS } from '../protocol/deadline';
 import { isSecureUrl } from '../protocol/https-url';
 import { RESERVED_AUTHORIZE_PARAMETERS } from '../protocol/reserved-parameters';
 import { defaultScope, IMPLICIT_RESPONSE_TYPES, scopeFor } from '../protocol/response-type';
-import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from './implicit-auth-config';
+import type {
+  ImplicitAuthConfig,
+  ResolvedImplicitAuthConfig,
+  SilentRenewConfig,
+  TokenStorageKind,
+  TokenStore,
+} from './implicit-auth-config';
 
 /**
  * The common default of oidc-client-ts and Microsoft's identity libraries, and the most tolerated: a wider
@@ -183,5 +189,25 @@ export function resolveConfig(
     ),
     apis,
     silentRenew: false,
+  };
+}
+
+/**
+ * `resolveConfig`, then the features' own fields: silent renewal's options (`withSilentRenew()`, resolved against the
+ * same origin and folder) and where sessions are kept (`withStorage()`; `'memory'` without it).
+ */
+export function resolveWithParts(
+  config: ImplicitAuthConfig,
+  origin: string,
+  base: string,
+  parts: {
+    readonly silentRenew?: (origin: string, base: string) => Required<SilentRenewConfig>;
+    readonly storage?: { readonly kind: TokenStorageKind | TokenStore };
+  },
+): ResolvedImplicitAuthConfig {
+  return {
+    ...resolveConfig(config, origin, base),
+    silentRenew: parts.silentRenew?.(origin, base) ?? false,
+    storage: parts.storage?.kind ?? 'memory',
   };
 }

@@ -1,9 +1,7 @@
-import { DOCUMENT, inject } from '@angular/core';
 import type { SilentRenewConfig } from '../config/implicit-auth-config';
 import { type ImplicitAuthFeature, makeFeature } from '../features';
-import { reimportAfterFailure } from '../on-demand-loader';
 import { resolveSilentRenew } from '../renewal/silent-renew-options';
-import { IMPLICIT_AUTH_FEATURE_PARTS, IMPLICIT_AUTH_ON_DEMAND_LOADER } from '../tokens';
+import { IMPLICIT_AUTH_FEATURE_PARTS, IMPLICIT_AUTH_ON_DEMAND_LOADER, injectOnDemandLoader } from '../tokens';
 
 /**
  * Silent renewal in a hidden iframe with `prompt=none` (OIDC Core §3.1.2.1): the session is restored on reload
@@ -26,13 +24,7 @@ export function withSilentRenew(options: SilentRenewConfig = {}): ImplicitAuthFe
     {
       // The on-demand code with the renewal coordinator in it: one chunk to load, as without the feature.
       provide: IMPLICIT_AUTH_ON_DEMAND_LOADER,
-      useFactory: () => {
-        const document = inject(DOCUMENT);
-        return reimportAfterFailure(
-          () => import('../on-demand-renewal'),
-          () => document.baseURI,
-        );
-      },
+      useFactory: () => injectOnDemandLoader(() => import('../on-demand-renewal')),
     },
   ]);
 }

@@ -5,7 +5,7 @@ import type {
   TokenStorageKind,
   TokenStore,
 } from '../config/implicit-auth-config';
-import { resolveConfig } from '../config/resolve-config';
+import { resolveWithParts } from '../config/resolve-config';
 import { createTabSync } from '../renewal/tab-sync';
 import { resolveSilentRenew } from '../renewal/silent-renew-options';
 import { isSession, type Session } from '../session/session';
@@ -37,11 +37,10 @@ export function resolveSpecConfig(
   origin: string,
   base = `${origin}/`,
 ): ResolvedImplicitAuthConfig {
-  return {
-    ...resolveConfig(config, origin, base),
-    silentRenew: silentRenew === false ? false : resolveSilentRenew(silentRenew, origin, base),
-    storage: storage ?? 'memory',
-  };
+  return resolveWithParts(config, origin, base, {
+    silentRenew: silentRenew === false ? undefined : (o, b) => resolveSilentRenew(silentRenew, o, b),
+    storage: storage ? { kind: storage } : undefined,
+  });
 }
 
 /** The parts `withStorage()` (for a `storage` other than memory) and `withTabSync()` give the session keeper. */
