@@ -240,6 +240,97 @@ describe('createTabSync', () => {
     }
   });
 
+  describe('a tab that knows it is alone renews without the lock', () => {
+    /** Lets every message posted so far be delivered (a broadcast is a later task). */
+    const delivered = () => new Promise((resolve) => setTimeout(resolve, 20));
+    // Only `Date` is faked: the channel's messages and the timers above stay real.
+    beforeEach(() =>
+      jest.useFakeTimers({
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'requestIdleCallback',
+          'cancelIdleCallback',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      }),
+    );
+    afterEach(() => jest.useRealTimers());
+    const aSecondLater = () => jest.setSystemTime(Date.now() + 1000);
+
+    it('once no other tab answered its hello for a second, it renews at once, asking for no lock', async () => {
+      const locks = createFakeLocks();
+      const a = tab(locks);
+      await delivered();
+      const renew = jest.fn(() => Promise.resolve());
+      // Opened less than a second ago: another tab may not have answered yet, so the lock is taken.
+      await expect(a.runExclusive('api', renew)).resolves.toBe(true);
+      expect(locks.names).toHaveLength(1);
+      aSecondLater();
+      await expect(a.runExclusive('api', renew)).resolves.toBe(true);
+      expect(renew).toHaveBeenCalledTimes(2);
+      expect(locks.names).toHaveLength(1);
+    });
+
+    it('takes the lock again as soon as another tab opens, and both tabs know of each other', async () => {
+      const locks = createFakeLocks();
+      const a = tab(locks);
+      await delivered();
+      aSecondLater();
+      const b = tab(locks); // says hello; a answers here
+      await delivered();
+      aSecondLater();
+      await a.runExclusive('api', () => Promise.resolve());
+      await b.runExclusive('api', () => Promise.resolve());
+      expect(locks.names).toEqual([`${channelName}:renew:api`, `${channelName}:renew:api`]);
+    });
+
+    it('is alone again once the other tab closed (bye), and a page shown again from the cache says hello', async () => {
+      const locks = createFakeLocks();
+      const a = tab(locks);
+      const b = tab(locks);
+      await delivered();
+      aSecondLater();
+      b.close();
+      await delivered();
+      await a.runExclusive('api', () => Promise.resolve());
+      expect(locks.names).toEqual([]);
+      // Another tab's page leaving (pagehide) says bye, and coming back from the back/forward cache, hello.
+      const c = createTabSync<Tokens>({ name: channelName, locks, isTokens });
+      open.push(c);
+      await delivered();
+      await a.runExclusive('api', () => Promise.resolve());
+      expect(locks.names).toHaveLength(1);
+    });
+
+    it('never without a channel: a tab that cannot hear the others always takes the lock', async () => {
+      const locks = createFakeLocks();
+      const deaf = createTabSync<Tokens>({ name: channelName, locks, BroadcastChannel: null, isTokens });
+      open.push(deaf);
+      aSecondLater();
+      await deaf.runExclusive('api', () => Promise.resolve());
+      expect(locks.names).toHaveLength(1);
+    });
+
+    it('does not hand presence messages (hello, here, bye) to the handlers', async () => {
+      const a = tab();
+      const toA = jest.fn();
+      a.onMessage(toA);
+      tab().close();
+      await delivered();
+      expect(toA).not.toHaveBeenCalled();
+    });
+  });
+
   it('works without Web Locks (runs at once) and without BroadcastChannel (stays on its own)', async () => {
     const alone = createTabSync<Tokens>({ name: channelName, locks: null, BroadcastChannel: null, isTokens });
     const renew = jest.fn(() => Promise.resolve());

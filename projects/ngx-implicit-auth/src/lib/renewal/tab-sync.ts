@@ -18,6 +18,12 @@ export interface TabLocks {
 /** How long a tab that waited for another tab's renewal waits for its result before renewing itself. */
 const RESULT_GRACE_MS = 1000;
 
+/**
+ * How long after it opened a tab that heard from no other tab counts itself alone. Every tab says `hello` as it
+ * opens and the others answer `here` (a broadcast takes well under a millisecond; a busy tab may answer late).
+ */
+const ALONE_AFTER_MS = 1000;
+
 export interface TabSyncOptions<T> {
   /**
    * Channel and lock name, unique per issuer and client (`storageKeys(…).namespace`), so two apps on one origin
@@ -40,6 +46,12 @@ export interface TabSync<T> {
    * with `renew`'s error. Publish the outcome from inside `renew`, before the lock is released. Browsers do not
    * order a channel message against a lock grant, so a tab that had to wait gives the other tab's result up to
    * a second to arrive before renewing itself.
+   *
+   * A tab that knows it is alone (no other tab of the app said `hello` or `here` since it opened, a second ago or
+   * more) runs `renew` at once, without asking for the lock: the lock manager answers in another process, and
+   * that wait, with whatever the page queued meanwhile (the click's change detection), would delay the renewal's
+   * iframe. Were another tab to open during such a renewal and renew at the same moment, both would renew once:
+   * a duplicate request, never two users' tokens mixed (each result goes through the same checks).
    */
   runExclusive(audience: string | undefined, renew: () => Promise<void>): Promise<boolean>;
   /** Tells the other tabs (never this one). */
@@ -77,9 +89,24 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   // Bumped for each message heard, per audience: a tab that waited on the lock compares before and after.
   const heard = new Map<string | undefined, number>();
   let signOuts = 0;
+  // The other tabs of this app that said they are open (and not yet `bye`): while there is one, renewals take
+  // the lock. Without a channel, tabs cannot be heard, so the lock is always taken.
+  const peers = new Set<string>();
+  const openedAt = Date.now();
+  let closed = false;
+  const say = (type: 'hello' | 'here' | 'bye') => closed || channel?.postMessage({ ns: NS, from: id, type });
 
   const receive = ({ data }: MessageEvent) => {
-    const message = toMessage(data, id, isTokens);
+    const fields = fromOtherTab(data, id);
+    if (!fields) return;
+    const presence = toPresence(fields);
+    if (presence) {
+      if (presence.type === 'bye') peers.delete(presence.from);
+      else peers.add(presence.from);
+      if (presence.type === 'hello') say('here');
+      return;
+    }
+    const message = toMessage(fields, isTokens);
     if (!message) return;
     if (message.type === 'signed_out') signOuts++;
     else heard.set(message.audience, (heard.get(message.audience) ?? 0) + 1);
@@ -97,6 +124,12 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
       waiters.add(wake);
     });
   channel?.addEventListener('message', receive);
+  say('hello');
+  // A tab leaving (closed, reloaded, or put in the back/forward cache) says so; one coming back says hello again.
+  const leave = () => say('bye');
+  const back = (event: Event) => (event as PageTransitionEvent).persisted && say('hello');
+  globalThis.addEventListener?.('pagehide', leave);
+  globalThis.addEventListener?.('pageshow', back);
 
   return {
     runExclusive(audience, renew) {
@@ -107,7 +140,8 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
         await renew();
         return true;
       };
-      if (!locks) return run();
+      const alone = channel !== undefined && peers.size === 0 && Date.now() - openedAt >= ALONE_AFTER_MS;
+      if (!locks || alone) return run();
       const lockName = `${name}:renew:${audience ?? ''}`;
       // Free: renew now. Held: another tab is renewing; wait for it, then for its result (the lock may come
       // first), and renew only if nothing came.
@@ -128,6 +162,10 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
       return () => handlers.delete(handler);
     },
     close() {
+      say('bye');
+      closed = true;
+      globalThis.removeEventListener?.('pagehide', leave);
+      globalThis.removeEventListener?.('pageshow', back);
       handlers.clear();
       channel?.removeEventListener('message', receive);
       channel?.close();
@@ -135,11 +173,23 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   };
 }
 
-/** A valid message from another instance, or `undefined`: anything else on the channel is dropped unread. */
-function toMessage<T>(data: unknown, ownId: string, isTokens: (value: unknown) => value is T) {
+/** The fields of a message posted by another instance of this app, or `undefined` (anything else is dropped). */
+function fromOtherTab(data: unknown, ownId: string): Record<string, unknown> | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const { ns, from, type, audience, tokens, at } = data as Record<string, unknown>;
-  if (ns !== NS || typeof from !== 'string' || from === ownId) return undefined;
+  const fields = data as Record<string, unknown>;
+  return fields['ns'] === NS && typeof fields['from'] === 'string' && fields['from'] !== ownId ? fields : undefined;
+}
+
+/** Another instance saying it opened (`hello`), answering one (`here`) or leaving (`bye`); else `undefined`. */
+function toPresence({ from, type }: Record<string, unknown>) {
+  return type === 'hello' || type === 'here' || type === 'bye' ? { type, from: String(from) } : undefined;
+}
+
+/** A valid message from another instance, or `undefined`: anything else on the channel is dropped unread. */
+function toMessage<T>(
+  { type, audience, tokens, at }: Record<string, unknown>,
+  isTokens: (value: unknown) => value is T,
+) {
   if (type === 'signed_out' && typeof at === 'number' && Number.isFinite(at)) return { type, at } as const;
   if (type === 'tokens_updated' && (audience === undefined || typeof audience === 'string') && isTokens(tokens)) {
     return { type, audience, tokens } as const;
