@@ -18,6 +18,18 @@ describe('reportInDevMode', () => {
     expect(line).toContain("Check the provider's error_description");
   });
 
+  it("does not send a signed-out user's developer to the config: login_required & co. need the user", () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const code of ['login_required', 'interaction_required', 'consent_required', 'account_selection_required']) {
+      reportInDevMode(new ImplicitAuthError('provider_error', `provider error: ${code}`, { error: code }));
+    }
+    for (const [line] of warn.mock.calls) {
+      expect(String(line)).toContain('Nothing to fix in the config: the provider needs the user');
+      expect(String(line)).not.toContain('redirect URI');
+    }
+    expect(warn).toHaveBeenCalledTimes(4);
+  });
+
   it('says what to check for a library code too, without a provider part', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     reportInDevMode(new ImplicitAuthError('invalid_audience', 'ID token: wrong aud'));

@@ -1,4 +1,4 @@
-import type { ImplicitAuthError, ImplicitAuthErrorCode } from './errors';
+import { isInteractionRequired, type ImplicitAuthError, type ImplicitAuthErrorCode } from './errors';
 
 /** What to check first, per failure: the one line a developer reads in the console. Dev mode only. */
 const WHAT_TO_CHECK: Partial<Record<ImplicitAuthErrorCode, string>> = {
@@ -28,6 +28,13 @@ const WHAT_TO_CHECK: Partial<Record<ImplicitAuthErrorCode, string>> = {
 };
 
 /**
+ * `login_required` & co. (`prompt=none` answered "the user must interact") describe the user, not the setup: no
+ * session at the provider (signed out there, expired), or consent to give.
+ */
+const INTERACTION_HINT =
+  'Nothing to fix in the config: the provider needs the user (no session there, or consent); login() signs in.';
+
+/**
  * One console line for a refused sign-in or renewal, in dev mode only: the code, the provider's `error` and
  * `error_description`, and what to check. Never a token: messages and descriptions carry none.
  */
@@ -37,6 +44,7 @@ export function reportInDevMode(error: ImplicitAuthError): void {
       ? ` (provider: ${error.error}${error.errorDescription ? ` — ${error.errorDescription}` : ''})`
       : '';
     const check = WHAT_TO_CHECK[error.code];
-    console.warn(`ngx-implicit-auth: ${error.code}${provider}: ${error.message}.${check ? ` Check ${check}` : ''}`);
+    const hint = isInteractionRequired(error) ? ` ${INTERACTION_HINT}` : check ? ` Check ${check}` : '';
+    console.warn(`ngx-implicit-auth: ${error.code}${provider}: ${error.message}.${hint}`);
   }
 }
