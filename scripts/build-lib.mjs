@@ -5,7 +5,8 @@
  *  2. The `ng add` schematic, bundled with esbuild to one CommonJS file (the package is `"type": "module"`, hence
  *     `.cjs`), with its collection and schema. It checks answers with the library's own config rules, so those
  *     come along in the bundle; the Angular devkit comes from the app's CLI.
- *  3. The package README: the workspace README without the sections about this repository.
+ *  3. The package README: the workspace README without the sections about this repository, and the guides it
+ *     links to (docs/migrating-*.md), so its relative links resolve inside the package.
  *  4. No source maps: ng-packagr's point at ../../../projects/…, outside the package.
  */
 import { spawnSync } from 'node:child_process';
@@ -73,6 +74,10 @@ async function writePackageReadme() {
     .filter((line) => !anchors.some((anchor) => line.startsWith('- [') && line.endsWith(anchor)))
     .join('\n');
   await writeFile(join(DIST, 'README.md'), text);
+  await mkdir(join(DIST, 'docs'), { recursive: true });
+  for (const guide of await readdir(join(ROOT, 'docs'))) {
+    if (/^migrating-.*\.md$/.test(guide)) await copyFile(join(ROOT, 'docs', guide), join(DIST, 'docs', guide));
+  }
 }
 
 async function removeSourceMaps() {

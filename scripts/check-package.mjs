@@ -3,6 +3,7 @@
  *
  *  - package.json `exports`: both entry points, each with `types` and `default` files that are in the tarball;
  *  - the silent-callback page, README.md, LICENSE (MIT, as package.json says), the ng add schematic's files;
+ *  - every relative link of README.md (and of the guides it links to) names a file in the package;
  *  - nothing of the workspace's development: no specs, no TypeScript sources or fixtures (only .d.ts);
  *  - source maps, if any, only with sources inside the package that are in it;
  *
@@ -27,6 +28,20 @@ const FORBIDDEN = [
 ];
 
 const problems = [];
+
+/**
+ * A relative Markdown link in a shipped Markdown file must name a shipped file: npm users read the README in
+ * node_modules and on package viewers, where a link into the workspace leads nowhere.
+ */
+async function checkRelativeLinks(files, read) {
+  for (const doc of [...files].filter((path) => path.endsWith('.md'))) {
+    for (const [, target] of (await read(doc)).matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^([a-z][a-z0-9+.-]*:|#)/i.test(target)) continue;
+      const path = posix.normalize(posix.join(posix.dirname(doc), target.split('#')[0]));
+      if (!files.has(path)) problems.push(`${doc} links to ${target}, which is not in the package`);
+    }
+  }
+}
 const workDir = await mkdtemp(join(tmpdir(), 'ngx-implicit-auth-pack-'));
 try {
   const [packed] = JSON.parse(
@@ -47,6 +62,7 @@ try {
     problems.push(`LICENSE is not the ${manifest.license} license that package.json names`);
   }
   checkExports(manifest, files);
+  await checkRelativeLinks(files, read);
   await checkSchematics(manifest, files, read);
   for (const path of files) {
     for (const { test, why } of FORBIDDEN) if (test(path)) problems.push(`${path} is ${why}`);
