@@ -117,7 +117,12 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     if (!usable() && this.#keeper.session()) await this.renew(options);
     const token = usable();
     if (token) return token;
-    throw new ImplicitAuthError('not_authenticated', 'No usable access token: signed out, or none to be had silently');
+    throw new ImplicitAuthError(
+      'not_authenticated',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'No usable access token: signed out, or none to be had silently'
+        : '',
+    );
   }
 
   override async renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {

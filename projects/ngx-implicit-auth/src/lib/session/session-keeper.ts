@@ -196,13 +196,17 @@ export class SessionKeeper {
   ): { readonly idToken?: string; readonly returnTo: string } {
     const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
     const reserved = Object.keys(params).find((name) => RESERVED_LOGOUT_PARAMETERS.includes(name));
-    if (reserved) throw this.fail(new ImplicitAuthError('invalid_config', `logout params: ${reserved} is reserved`));
+    const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+    if (reserved)
+      throw this.fail(new ImplicitAuthError('invalid_config', dev ? `logout params: ${reserved} is reserved` : ''));
     const checked =
       returnTo === undefined
         ? this.config.logout.postLogoutRedirectUri
         : sameOriginHref(returnTo, this.window.location.origin);
     if (!checked) {
-      throw this.fail(new ImplicitAuthError('invalid_return_url', "logout returnTo must be on the app's origin"));
+      throw this.fail(
+        new ImplicitAuthError('invalid_return_url', dev ? "logout returnTo must be on the app's origin" : ''),
+      );
     }
     this.signOut('logout');
     return { idToken, returnTo: checked };
@@ -282,7 +286,12 @@ export class SessionKeeper {
 
 /** The outcome of work that was under way when the user signed out: dropped, never stored. */
 export function signedOutMeanwhile(cause?: unknown): ImplicitAuthError {
-  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', {
-    cause,
-  });
+  const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+  return new ImplicitAuthError(
+    'signed_out',
+    dev ? 'Signed out while this was under way; its result was discarded' : '',
+    {
+      cause,
+    },
+  );
 }

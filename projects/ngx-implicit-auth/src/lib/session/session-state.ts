@@ -14,7 +14,13 @@ import type { HintStorage } from './web-storage';
 export function toImplicitAuthError(error: unknown): ImplicitAuthError {
   return error instanceof ImplicitAuthError
     ? error
-    : new ImplicitAuthError('internal_error', 'Unexpected failure in ngx-implicit-auth', { cause: error });
+    : new ImplicitAuthError(
+        'internal_error',
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'Unexpected failure in ngx-implicit-auth' : '',
+        {
+          cause: error,
+        },
+      );
 }
 
 /** The browser-wide hint of the newest session begun by any tab of this app: when, and for whom. */
