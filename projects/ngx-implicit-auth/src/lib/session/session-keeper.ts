@@ -162,22 +162,26 @@ export class SessionKeeper {
   /** Makes `session` the current one and plans its renewal (and the `token_expiring` notice). */
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
-    // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
-    const expiresAt =
-      session.accessTokens[this.config.audience ?? '']?.expiresAt ??
-      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
+    const expiresAt = this.#expiresAt(session);
     if (expiresAt) this.#scheduler.schedule(expiresAt);
+  }
+
+  /**
+   * When `session` expires (`0`: unknown), for the renewal plan and `token_expiring` alike. An access token's expiry
+   * is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
+   */
+  #expiresAt(session: Session): number {
+    return (
+      session.accessTokens[this.config.audience ?? '']?.expiresAt ??
+      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0)
+    );
   }
 
   /** The planned moment before expiry: the app hears `token_expiring`, then automatic renewal (if on) starts. */
   #due(renewNow: () => void): void {
     const session = this.session();
     if (!session) return;
-    const audience = this.config.audience;
-    const expiresAt =
-      session.accessTokens[audience ?? '']?.expiresAt ??
-      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
-    this.state.emit({ type: 'token_expiring', audience, expiresAt });
+    this.state.emit({ type: 'token_expiring', audience: this.config.audience, expiresAt: this.#expiresAt(session) });
     const renew = this.config.silentRenew;
     if (renew && renew.automatic) renewNow();
   }
