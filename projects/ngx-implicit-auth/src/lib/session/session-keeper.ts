@@ -166,11 +166,9 @@ export class SessionKeeper {
     if (expiresAt) this.#scheduler.schedule(expiresAt);
   }
 
-  /**
-   * When `session` expires (`0`: unknown), for the renewal plan and `token_expiring` alike. An access token's expiry
-   * is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
-   */
+  /** When `session` expires (`0`: unknown), for the renewal plan and `token_expiring` alike. */
   #expiresAt(session: Session): number {
+    // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
     return (
       session.accessTokens[this.config.audience ?? '']?.expiresAt ??
       (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0)

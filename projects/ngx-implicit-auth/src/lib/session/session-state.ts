@@ -161,3 +161,12 @@ export class SessionState {
     this.#changed.complete();
   }
 }
+
+/** `getAccessToken()`'s refusal: no usable token, and none to be had without the user. */
+export function notAuthenticated(): ImplicitAuthError {
+  const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+  return new ImplicitAuthError(
+    'not_authenticated',
+    dev ? 'No usable access token: signed out, or none to be had silently' : '',
+  );
+}
