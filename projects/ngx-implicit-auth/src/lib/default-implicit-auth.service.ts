@@ -1,6 +1,5 @@
 import { computed, DOCUMENT, inject, Injectable, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
-import { ImplicitAuthError } from './errors';
 import { flowContext } from './flows/flow-context';
 import type { AccessTokenOptions, LoginOptions, LogoutOptions } from './implicit-auth.service';
 import { ImplicitAuthService } from './implicit-auth.service';
@@ -8,6 +7,7 @@ import { isAuthorizationResponse } from './protocol/callback-detection';
 import { type BoundFlows, onDemandFlows } from './on-demand-loader';
 import { finishLogoutReturn, takeCallback } from './session/address-bar';
 import { SessionKeeper } from './session/session-keeper';
+import { notAuthenticated } from './session/session-state';
 import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_FETCH } from './tokens';
 import { IMPLICIT_AUTH_ON_DEMAND_LOADER, IMPLICIT_AUTH_PARTS, IMPLICIT_AUTH_REDIRECT } from './tokens';
 
@@ -117,7 +117,7 @@ export class DefaultImplicitAuthService extends ImplicitAuthService implements O
     if (!usable() && this.#keeper.session()) await this.renew(options);
     const token = usable();
     if (token) return token;
-    throw new ImplicitAuthError('not_authenticated', 'No usable access token: signed out, or none to be had silently');
+    throw notAuthenticated();
   }
 
   override async renew(options: Pick<AccessTokenOptions, 'audience' | 'scope'> = {}): Promise<void> {

@@ -54,6 +54,13 @@ describe('ImplicitAuthError', () => {
     expect(error.cause).toBe(cause);
   });
 
+  it("without a message (production builds drop the texts) names the library, the code and the provider's error", () => {
+    expect(new ImplicitAuthError('timeout', '').message).toBe('ngx-implicit-auth: timeout');
+    const refused = new ImplicitAuthError('provider_error', '', { error: 'login_required', errorDescription: 'why' });
+    expect(refused.message).toBe('ngx-implicit-auth: provider_error (login_required)');
+    expect(refused.errorDescription).toBe('why');
+  });
+
   it('has no cause property at all when given none', () => {
     expect('cause' in new ImplicitAuthError('timeout', 'x')).toBe(false);
   });

@@ -106,6 +106,10 @@ export interface ImplicitAuthErrorOptions {
 
 /**
  * The one error type the library throws or emits. Never a bare string.
+ *
+ * In a production build the library passes no message texts (they are dropped, see `dev-mode.ts`): `message` is then
+ * `ngx-implicit-auth: <code>`, with the provider's `error` in parentheses when it sent one; `code`, `error`,
+ * `errorDescription`, `clockOffsetSeconds` and `cause` are the same as in development.
  */
 export class ImplicitAuthError extends Error {
   override readonly name = 'ImplicitAuthError';
@@ -124,7 +128,10 @@ export class ImplicitAuthError extends Error {
     message: string,
     options: ImplicitAuthErrorOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message || `ngx-implicit-auth: ${code}${options.error ? ` (${options.error})` : ''}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.error = options.error;
     this.errorDescription = options.errorDescription;
     this.clockOffsetSeconds = options.clockOffsetSeconds;

@@ -13,10 +13,21 @@ import type { SessionKeeper } from './session/session-keeper';
  */
 export function loadOnDemand(load: () => Promise<OnDemandModule>, timeoutMs: number): Promise<OnDemandModule> {
   const timedOut = () =>
-    new ImplicitAuthError('network_timeout', `The library's on-demand code did not load within ${timeoutMs} ms`);
+    new ImplicitAuthError(
+      'network_timeout',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `The library's on-demand code did not load within ${timeoutMs} ms`
+        : '',
+    );
   return withDeadline(timeoutMs, timedOut, load).catch((error: unknown) => {
     if (isImplicitAuthError(error, 'network_timeout')) throw error;
-    throw new ImplicitAuthError('network_error', "Could not load the library's on-demand code", { cause: error });
+    throw new ImplicitAuthError(
+      'network_error',
+      typeof ngDevMode === 'undefined' || ngDevMode ? "Could not load the library's on-demand code" : '',
+      {
+        cause: error,
+      },
+    );
   });
 }
 
@@ -98,7 +109,12 @@ function withoutRenewal(keeper: SessionKeeper): RenewalCoordinator {
   return {
     restore: async () => undefined,
     renew: async () => {
-      const error = keeper.fail(new ImplicitAuthError('renewal_disabled', 'Silent renewal is off: withSilentRenew()'));
+      const error = keeper.fail(
+        new ImplicitAuthError(
+          'renewal_disabled',
+          typeof ngDevMode === 'undefined' || ngDevMode ? 'Silent renewal is off: withSilentRenew()' : '',
+        ),
+      );
       keeper.state.emit({ type: 'renewal_failed', error });
       throw error;
     },

@@ -10,6 +10,9 @@ import type { FlowContext } from './flows/flow-context';
 import { beginSignIn, finishSignIn, providerLogoutUrl } from './flows/interactive-sign-in';
 import { ProviderClient } from './flows/provider-client';
 
+// The interceptor's `WWW-Authenticate` parser: read only on a `401` carrying the header (see `auth-interceptor.ts`).
+export { isInvalidTokenChallenge } from './http/www-authenticate';
+
 /** The flows the service delegates to, bound to its context (`context`, which renewal shares) once loaded. */
 export function createAuthFlows(base: Omit<FlowContext, 'provider'>, fetch: typeof globalThis.fetch) {
   // One provider client for the page: discovery and keys are fetched once, shared by sign-in and renewal.

@@ -73,7 +73,9 @@ export function provideImplicitAuth(
       if (inject(IMPLICIT_AUTH_PROVIDED, { optional: true, skipSelf: true })) {
         throw new ImplicitAuthError(
           'invalid_config',
-          'ngx-implicit-auth: provideImplicitAuth() or ImplicitAuthModule.forRoot() was used twice; provide it once, at the root',
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? 'ngx-implicit-auth: provideImplicitAuth() or ImplicitAuthModule.forRoot() was used twice; provide it once, at the root'
+            : '',
         );
       }
     }),
@@ -86,7 +88,9 @@ export function provideImplicitAuth(
         if (!given) {
           throw new ImplicitAuthError(
             'invalid_config',
-            'ngx-implicit-auth: used before withConfigLoader() has loaded the config',
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? 'ngx-implicit-auth: used before withConfigLoader() has loaded the config'
+              : '',
           );
         }
         const parts = inject(IMPLICIT_AUTH_PARTS);

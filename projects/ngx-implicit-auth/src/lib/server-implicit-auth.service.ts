@@ -65,7 +65,9 @@ function refuse(call: string): Promise<never> {
   return Promise.reject(
     new ImplicitAuthError(
       'unavailable_on_server',
-      `${call}() needs the browser: during server-side rendering the session is unknown`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${call}() needs the browser: during server-side rendering the session is unknown`
+        : '',
     ),
   );
 }

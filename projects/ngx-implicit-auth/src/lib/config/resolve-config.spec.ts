@@ -371,3 +371,24 @@ describe('resolveConfig tells exactly what is wrong (invalid_config, the field a
     expect(ok).toMatchObject({ clockSkewSeconds: 300, transactionTtlSeconds: 0, networkTimeoutMs: 0 });
   });
 });
+
+describe('resolveConfig in production (ngDevMode false: the texts are dropped)', () => {
+  const global = globalThis as { ngDevMode?: unknown };
+  let devMode: unknown;
+  beforeEach(() => {
+    devMode = global.ngDevMode;
+    global.ngDevMode = false;
+  });
+  afterEach(() => (global.ngDevMode = devMode));
+
+  it('still refuses with invalid_config and names the field', () => {
+    let thrown: unknown;
+    try {
+      resolveConfig({ issuer: 'https://idp.example/', clientId: '' }, 'https://app.example');
+    } catch (error: unknown) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ImplicitAuthError);
+    expect(thrown).toMatchObject({ code: 'invalid_config', message: 'ngx-implicit-auth: config.clientId is invalid' });
+  });
+});

@@ -28,9 +28,12 @@ const MOVED_TO_FEATURES = [
 /** A provider that takes longer than two minutes to answer is down, as far as a waiting user can tell. */
 const MAX_NETWORK_TIMEOUT_MS = 120_000;
 
-/** @throws {ImplicitAuthError} `invalid_config` naming `field` (a feature's fields too, e.g. `silentRenew.timeoutMs`). */
+/**
+ * @param problem What is wrong, for a developer; `''` in production builds (the callers guard it with `ngDevMode`).
+ * @throws {ImplicitAuthError} `invalid_config` naming `field` (a feature's fields too, e.g. `silentRenew.timeoutMs`).
+ */
 export function fail(field: string, problem: string): never {
-  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
+  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem || 'is invalid'}`);
 }
 
 /** An absolute https URL (http only on loopback hosts, for development), without credentials. */
@@ -41,9 +44,16 @@ export function checkUrl(field: string, value: unknown): URL {
   } catch {
     // A relative or malformed URL is a config mistake: named below instead of leaking the TypeError.
   }
-  if (!url || typeof value !== 'string') fail(field, 'must be an absolute URL');
+  if (!url || typeof value !== 'string')
+    fail(field, typeof ngDevMode === 'undefined' || ngDevMode ? 'must be an absolute URL' : '');
   // The one transport rule, from protocol/: https (http only on loopback), no credentials.
-  if (!isSecureUrl(url)) fail(field, 'must be https (http only on loopback) and hold no credentials');
+  if (!isSecureUrl(url))
+    fail(
+      field,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'must be https (http only on loopback) and hold no credentials'
+        : '',
+    );
   return url;
 }
 
@@ -62,7 +72,7 @@ export function appBase(origin: string, baseUri: string): string {
 export function checkPositive(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    fail(field, `must be a number between 0 and ${max}`);
+    fail(field, typeof ngDevMode === 'undefined' || ngDevMode ? `must be a number between 0 and ${max}` : '');
   }
   return value;
 }
@@ -81,56 +91,59 @@ export function resolveConfig(
   origin: string,
   baseUri = `${origin}/`,
 ): ResolvedImplicitAuthConfig {
+  // Developers' texts: production builds fold `dev` to false and drop them.
+  const dev = typeof ngDevMode === 'undefined' || ngDevMode;
   const base = appBase(origin, baseUri);
-  if (config === null || typeof config !== 'object') fail('', 'must be an object');
+  if (config === null || typeof config !== 'object') fail('', dev ? 'must be an object' : '');
   // Options that became features: named, so an upgrade does not silently lose renewal or storage.
   const moved = MOVED_TO_FEATURES.find(([key]) => key in config);
-  if (moved) fail(moved[0], `is now a feature: provideImplicitAuth(config, ${moved[1]})`);
+  if (moved) fail(moved[0], dev ? `is now a feature: provideImplicitAuth(config, ${moved[1]})` : '');
   const issuerUrl = checkUrl('issuer', config.issuer);
-  if (issuerUrl.search || issuerUrl.hash) fail('issuer', 'must have no query or fragment');
-  if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', 'is required');
+  if (issuerUrl.search || issuerUrl.hash) fail('issuer', dev ? 'must have no query or fragment' : '');
+  if (typeof config.clientId !== 'string' || config.clientId.trim() === '') fail('clientId', dev ? 'is required' : '');
 
   const redirectUri = config.redirectUri ?? base;
   const redirect = checkUrl('redirectUri', redirectUri);
-  if (redirect.hash) fail('redirectUri', 'must have no fragment');
+  if (redirect.hash) fail('redirectUri', dev ? 'must have no fragment' : '');
 
   const responseType = config.responseType ?? 'id_token token';
   if (!IMPLICIT_RESPONSE_TYPES.includes(responseType)) {
-    fail('responseType', "must be 'id_token token', 'id_token' or 'token'");
+    fail('responseType', dev ? "must be 'id_token token', 'id_token' or 'token'" : '');
   }
 
   const scope = scopeFor(responseType, config.scope ?? defaultScope(responseType));
 
   if (config.audience !== undefined && (typeof config.audience !== 'string' || config.audience === '')) {
-    fail('audience', 'must be a non-empty string');
+    fail('audience', dev ? 'must be a non-empty string' : '');
   }
 
   const maxAgeSeconds = config.maxAgeSeconds;
   if (maxAgeSeconds !== undefined) {
     if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
-      fail('maxAgeSeconds', 'must be whole seconds, 0 or more');
+      fail('maxAgeSeconds', dev ? 'must be whole seconds, 0 or more' : '');
     }
     // OIDC Core §3.1.2.1: only the ID token's `auth_time` shows the provider honoured it.
-    if (responseType === 'token') fail('maxAgeSeconds', "needs an ID token: not with responseType 'token'");
+    if (responseType === 'token') fail('maxAgeSeconds', dev ? "needs an ID token: not with responseType 'token'" : '');
   }
 
   const clock = config.clock ?? 'device';
-  if (clock !== 'device' && clock !== 'provider') fail('clock', "must be 'device' or 'provider'");
+  if (clock !== 'device' && clock !== 'provider') fail('clock', dev ? "must be 'device' or 'provider'" : '');
   // Only an ID token carries the provider's time; an access token's expiry is a duration, measured here.
   if (clock === 'provider' && responseType === 'token')
-    fail('clock', "'provider' needs an ID token: not with responseType 'token'");
+    fail('clock', dev ? "'provider' needs an ID token: not with responseType 'token'" : '');
 
   const algorithms = config.algorithms ?? ['RS256'];
-  if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms', 'must list at least one algorithm');
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    fail('algorithms', dev ? 'must list at least one algorithm' : '');
   for (const alg of algorithms) {
     if (!ID_TOKEN_SIGNING_ALGORITHMS.includes(alg)) {
-      fail('algorithms', `has '${String(alg)}': only asymmetric ones are accepted`);
+      fail('algorithms', dev ? `has '${String(alg)}': only asymmetric ones are accepted` : '');
     }
   }
 
   const trustedAudiences = config.trustedAudiences ?? [];
   if (!Array.isArray(trustedAudiences) || !trustedAudiences.every((aud) => typeof aud === 'string' && aud !== '')) {
-    fail('trustedAudiences', 'must be a list of non-empty strings');
+    fail('trustedAudiences', dev ? 'must be a list of non-empty strings' : '');
   }
 
   const endpoints = config.endpoints ?? {};
@@ -139,24 +152,25 @@ export function resolveConfig(
   }
 
   const logoutStyle = config.logout?.style ?? 'oidc';
-  if (!['oidc', 'auth0', 'local'].includes(logoutStyle)) fail('logout.style', "must be 'oidc', 'auth0' or 'local'");
+  if (!['oidc', 'auth0', 'local'].includes(logoutStyle))
+    fail('logout.style', dev ? "must be 'oidc', 'auth0' or 'local'" : '');
   const postLogoutRedirectUri = config.logout?.postLogoutRedirectUri ?? base;
   checkUrl('logout.postLogoutRedirectUri', postLogoutRedirectUri);
 
   const authorizeParams = config.authorizeParams ?? {};
   for (const [name, value] of Object.entries(authorizeParams)) {
-    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) fail(`authorizeParams.${name}`, 'is reserved');
-    if (typeof value !== 'string') fail(`authorizeParams.${name}`, 'must be a string');
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) fail(`authorizeParams.${name}`, dev ? 'is reserved' : '');
+    if (typeof value !== 'string') fail(`authorizeParams.${name}`, dev ? 'must be a string' : '');
   }
 
   const apis = config.apis ?? [];
-  if (!Array.isArray(apis)) fail('apis', 'must be an array');
+  if (!Array.isArray(apis)) fail('apis', dev ? 'must be an array' : '');
   apis.forEach((api, i) => {
     const url = checkUrl(`apis[${i}].url`, api?.url);
-    if (url.search || url.hash) fail(`apis[${i}].url`, 'must have no query or fragment');
+    if (url.search || url.hash) fail(`apis[${i}].url`, dev ? 'must have no query or fragment' : '');
   });
   if (apis.length && responseType === 'id_token') {
-    fail('apis', "needs an access token: not with responseType 'id_token'");
+    fail('apis', dev ? "needs an access token: not with responseType 'id_token'" : '');
   }
 
   return {

@@ -24,7 +24,10 @@ export function withConfigLoader(
   { timeoutMs = DEFAULT_NETWORK_TIMEOUT_MS }: { readonly timeoutMs?: number } = {},
 ): ImplicitAuthConfigLoader {
   const timedOut = () =>
-    new ImplicitAuthError('network_timeout', `withConfigLoader(): no config within ${timeoutMs} ms`);
+    new ImplicitAuthError(
+      'network_timeout',
+      typeof ngDevMode === 'undefined' || ngDevMode ? `withConfigLoader(): no config within ${timeoutMs} ms` : '',
+    );
   return {
     ɵkind: 'config-loader',
     ɵproviders: [],
@@ -34,14 +37,23 @@ export function withConfigLoader(
         const loaded: unknown = await (isObservable(result) ? firstValueFrom(result) : result);
         // Nothing, or not an object (an empty file, a JSON string): no config at all, said as such.
         if (loaded === null || typeof loaded !== 'object') {
-          throw new ImplicitAuthError('invalid_config', 'ngx-implicit-auth: withConfigLoader() gave no config object');
+          throw new ImplicitAuthError(
+            'invalid_config',
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? 'ngx-implicit-auth: withConfigLoader() gave no config object'
+              : '',
+          );
         }
         return loaded as ImplicitAuthConfig;
       }).catch((error: unknown) => {
         if (isImplicitAuthError(error)) throw error;
-        throw new ImplicitAuthError('config_load_failed', 'withConfigLoader(): the config could not be loaded', {
-          cause: error,
-        });
+        throw new ImplicitAuthError(
+          'config_load_failed',
+          typeof ngDevMode === 'undefined' || ngDevMode ? 'withConfigLoader(): the config could not be loaded' : '',
+          {
+            cause: error,
+          },
+        );
       }),
   };
 }

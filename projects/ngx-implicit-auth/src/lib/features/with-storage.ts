@@ -18,7 +18,7 @@ export function withStorage(kind: TokenStorageKind | TokenStore): ImplicitAuthFe
     kind !== 'session' &&
     !(typeof kind === 'object' && kind !== null && typeof kind.get === 'function')
   ) {
-    fail('storage', "must be 'memory', 'session' or a TokenStore");
+    fail('storage', typeof ngDevMode === 'undefined' || ngDevMode ? "must be 'memory', 'session' or a TokenStore" : '');
   }
   return makeFeature('storage', [
     { provide: IMPLICIT_AUTH_FEATURE_PARTS, multi: true, useValue: { storage: { kind, create: createSessionStore } } },

@@ -98,10 +98,16 @@ export async function completeAuthorization<T extends Expectation>(
   const request = response.state === undefined ? null : take(response.state);
   if (!request) {
     // Unsolicited, replayed, or from another browser: a login-CSRF or injection attempt (RFC 9700 §4.7).
-    throw new ImplicitAuthError('state_mismatch', 'No pending request matches this response');
+    throw new ImplicitAuthError(
+      'state_mismatch',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'No pending request matches this response' : '',
+    );
   }
   if (request.expiresAt !== undefined && request.expiresAt <= clock.now()) {
-    throw new ImplicitAuthError('transaction_expired', 'The sign-in took too long; start again');
+    throw new ImplicitAuthError(
+      'transaction_expired',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'The sign-in took too long; start again' : '',
+    );
   }
   if (response.error) {
     // Whether `iss` is required on errors is the provider's to say; without its metadata (unreachable), a present

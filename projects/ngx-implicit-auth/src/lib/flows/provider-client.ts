@@ -13,7 +13,12 @@ import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 const noJwksUri: KeyResolver = () =>
-  Promise.reject(new ImplicitAuthError('discovery_failed', 'The provider publishes no jwks_uri'));
+  Promise.reject(
+    new ImplicitAuthError(
+      'discovery_failed',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'The provider publishes no jwks_uri' : '',
+    ),
+  );
 
 /**
  * The app's view of its provider: metadata (discovered once per page load), signing keys (cached; rotation

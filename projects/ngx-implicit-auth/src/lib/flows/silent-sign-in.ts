@@ -30,7 +30,11 @@ export interface SilentSignInRequest {
 export async function signInSilently(ctx: FlowContext, request: SilentSignInRequest): Promise<ValidatedResponse> {
   const { config, provider, clock } = ctx;
   const renew = config.silentRenew;
-  if (!renew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
+  if (!renew)
+    throw new ImplicitAuthError(
+      'renewal_disabled',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'Silent renewal is turned off' : '',
+    );
   const metadata = await provider.metadata();
   const scope = scopeFor(config.responseType, request.scope);
   const expected: Expectation = {

@@ -1,6 +1,6 @@
 import { type ApiConfig, type ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import { isLoopbackHost } from '../protocol/https-url';
-import { ImplicitAuthError } from '../errors';
+import { fail } from '../config/resolve-config';
 
 /** The configured API a request goes to: whose token it may carry, and the scope to ask for one with. */
 export interface ApiMatch {
@@ -78,10 +78,6 @@ function decodePath(path: string): string | null {
 
 const NONE: readonly Entry[] = [];
 
-function invalid(field: string, problem: string): never {
-  throw new ImplicitAuthError('invalid_config', `ngx-implicit-auth: config.${field} ${problem}`);
-}
-
 /**
  * Builds the matcher that decides which requests may carry an access token. Deny by default: no `apis`, no
  * token on any request. A request matches an entry when, after the WHATWG URL parser (the one the browser
@@ -121,13 +117,19 @@ export function createApiMatcher(
       url.search ||
       url.hash
     ) {
-      invalid(field, 'is not an https (or loopback http) base URL');
+      fail(field, typeof ngDevMode === 'undefined' || ngDevMode ? 'is not an https (or loopback http) base URL' : '');
     }
     const prefix = url.pathname.replace(/\/+$/, '');
     const decoded = decodePath(prefix);
-    if (decoded === null) invalid(field, 'has a malformed percent-escape');
+    if (decoded === null)
+      fail(field, typeof ngDevMode === 'undefined' || ngDevMode ? 'has a malformed percent-escape' : '');
     if (url.origin === issuer.origin && isUnder(issuer.pathname.replace(/\/+$/, ''), prefix)) {
-      invalid(field, "covers the issuer: the provider's discovery and key endpoints would receive access tokens");
+      fail(
+        field,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? "covers the issuer: the provider's discovery and key endpoints would receive access tokens"
+          : '',
+      );
     }
     const entries = byOrigin.get(url.origin) ?? [];
     entries.push({

@@ -10,12 +10,12 @@ import {
   type HttpRequest,
 } from '@angular/common/http';
 import { inject, Injectable, InjectionToken, Injector, runInInjectionContext } from '@angular/core';
-import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
+import { catchError, from, type Observable, of, switchMap, throwError } from 'rxjs';
 import { ImplicitAuthService } from '../implicit-auth.service';
+import { loadOnDemand, type OnDemandModule } from '../on-demand-loader';
 import { injectPageBaseUri } from '../page-address';
-import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE } from '../tokens';
+import { IMPLICIT_AUTH_CONFIG, IMPLICIT_AUTH_CONFIG_SOURCE, IMPLICIT_AUTH_ON_DEMAND_LOADER } from '../tokens';
 import { type ApiMatcher, createApiMatcher } from './api-matcher';
-import { isInvalidTokenChallenge } from './www-authenticate';
 
 /** Per-request settings, through `HttpContext` (see {@link IMPLICIT_AUTH_REQUEST}). */
 export interface ImplicitAuthRequestOptions {
@@ -54,13 +54,20 @@ export const INTERCEPTED = /* @__PURE__ */ new WeakSet<HttpContext>();
  * Whether an API answered that the token it got is no good: `401` with a `Bearer` challenge carrying
  * `error="invalid_token"` (expired, revoked, …). Cross-origin, the API must list `WWW-Authenticate` in
  * `Access-Control-Expose-Headers` for the browser to show it.
+ *
+ * The challenge parser (`www-authenticate.ts`) comes with the on-demand chunk (`load`): only a `401` with the header
+ * needs it, and the renewal such an answer calls for needs that chunk anyway. When the chunk cannot be loaded, the
+ * answer counts as `invalid_token`: the renewal then fails as it would have, and says why.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-function isInvalidToken(error: unknown): boolean {
-  return (
-    error instanceof HttpErrorResponse &&
-    error.status === 401 &&
-    isInvalidTokenChallenge(error.headers.get('WWW-Authenticate') ?? '')
+function isInvalidToken(error: unknown, load: () => Promise<OnDemandModule>): Observable<boolean> {
+  const header = error instanceof HttpErrorResponse && error.status === 401 && error.headers.get('WWW-Authenticate');
+  if (!header) return of(false);
+  return from(
+    load().then(
+      ({ isInvalidTokenChallenge }) => isInvalidTokenChallenge(header),
+      () => true,
+    ),
   );
 }
 
@@ -85,6 +92,9 @@ function createIntercept(): Intercept {
   const auth = inject(ImplicitAuthService);
   const match = inject(API_MATCHER);
   const baseUri = injectPageBaseUri();
+  const loader = inject(IMPLICIT_AUTH_ON_DEMAND_LOADER);
+  const timeoutMs = inject(IMPLICIT_AUTH_CONFIG).networkTimeoutMs;
+  const load = () => loadOnDemand(loader, timeoutMs);
   return (req, next) => {
     if (typeof ngDevMode === 'undefined' || ngDevMode) INTERCEPTED.add(req.context);
     const options = req.context.get(IMPLICIT_AUTH_REQUEST);
@@ -112,11 +122,15 @@ function createIntercept(): Intercept {
       next(req.clone({ setHeaders: { Authorization: `Bearer ${token}` } })).pipe(
         catchError((error: unknown) =>
           // One renewal (shared by every request rejected at once) and one replay; a second 401 passes through.
-          !replay && isInvalidToken(error)
-            ? obtain(token).pipe(
-                switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed, true))),
-              )
-            : throwError(() => error),
+          (replay ? of(false) : isInvalidToken(error, load)).pipe(
+            switchMap((invalid) =>
+              invalid
+                ? obtain(token).pipe(
+                    switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed, true))),
+                  )
+                : throwError(() => error),
+            ),
+          ),
         ),
       );
     const kept = auth.currentAccessToken({ audience });

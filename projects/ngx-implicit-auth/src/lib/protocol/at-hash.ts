@@ -15,7 +15,11 @@ import { encodeBase64url } from './base64url';
  */
 export async function computeAtHash(accessToken: string, alg: IdTokenSigningAlgorithm): Promise<string> {
   const match = ASYMMETRIC_ALGORITHM.exec(alg);
-  if (!match) throw new ImplicitAuthError('unsupported_algorithm', `at_hash: unsupported alg ${alg}`);
+  if (!match)
+    throw new ImplicitAuthError(
+      'unsupported_algorithm',
+      typeof ngDevMode === 'undefined' || ngDevMode ? `at_hash: unsupported alg ${alg}` : '',
+    );
   const digest = new Uint8Array(
     await crypto.subtle.digest(`SHA-${match[1] ?? 512}`, new TextEncoder().encode(accessToken)),
   );

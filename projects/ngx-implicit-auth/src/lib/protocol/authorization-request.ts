@@ -41,22 +41,26 @@ export interface AuthorizationRequest {
  */
 export function buildAuthorizationUrl(request: AuthorizationRequest): string {
   const url = parseHttpsUrl(request.authorizationEndpoint, 'invalid_config', 'authorization endpoint');
-  const fail = (problem: string) => new ImplicitAuthError('invalid_config', `authorize request: ${problem}`);
+  const fail = (problem: string) => new ImplicitAuthError('invalid_config', problem && `authorize request: ${problem}`);
   // RFC 6749 §10.12: without state the callback cannot be tied to this request (CSRF).
-  if (!request.state) throw fail('state required');
+  if (!request.state) throw fail(typeof ngDevMode === 'undefined' || ngDevMode ? 'state required' : '');
   // OIDC Core §3.2.2.1: nonce is REQUIRED with an ID token; it binds the token to this request (replay).
-  if (needsNonce(request.responseType, request.scope) && !request.nonce) throw fail('nonce required');
+  if (needsNonce(request.responseType, request.scope) && !request.nonce)
+    throw fail(typeof ngDevMode === 'undefined' || ngDevMode ? 'nonce required' : '');
   // OIDC Core §3.1.2.1: `max_age` is a non-negative number of seconds, answered by the ID token's `auth_time`; with
   // no ID token nothing could check that the provider honoured it.
   if (request.maxAge !== undefined) {
-    if (!Number.isSafeInteger(request.maxAge) || request.maxAge < 0) throw fail('max_age must be whole seconds');
-    if (request.responseType === 'token') throw fail('max_age needs an ID token');
+    if (!Number.isSafeInteger(request.maxAge) || request.maxAge < 0)
+      throw fail(typeof ngDevMode === 'undefined' || ngDevMode ? 'max_age must be whole seconds' : '');
+    if (request.responseType === 'token')
+      throw fail(typeof ngDevMode === 'undefined' || ngDevMode ? 'max_age needs an ID token' : '');
   }
   const params = url.searchParams;
   // The endpoint's own query may not pre-set a reserved parameter either (e.g. a stray response_mode=form_post).
   for (const name of RESERVED_AUTHORIZE_PARAMETERS) params.delete(name);
   for (const [name, value] of Object.entries(request.extraParams ?? {})) {
-    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name)) throw fail(`${name} cannot be overridden`);
+    if (RESERVED_AUTHORIZE_PARAMETERS.includes(name))
+      throw fail(typeof ngDevMode === 'undefined' || ngDevMode ? `${name} cannot be overridden` : '');
     params.set(name, value);
   }
   const own: Record<string, string | undefined> = {

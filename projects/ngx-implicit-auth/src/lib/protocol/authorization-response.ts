@@ -53,7 +53,10 @@ const FIELDS: Readonly<Record<string, keyof AuthorizationResponse>> = {
 export function parseAuthorizationResponse(encoded: string): AuthorizationResponse {
   // Before any decoding: an oversized response costs one length check and is never split or decoded.
   if (encoded.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
-    throw new ImplicitAuthError('invalid_response', 'response too large');
+    throw new ImplicitAuthError(
+      'invalid_response',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'response too large' : '',
+    );
   }
   const seen = new Set<string>();
   const response: Record<string, string> = {};
@@ -66,10 +69,18 @@ export function parseAuthorizationResponse(encoded: string): AuthorizationRespon
       [name, value] = [pair.slice(0, at), pair.slice(at + 1)].map((s) => decodeURIComponent(s.replace(/\+/g, ' ')));
     } catch (error: unknown) {
       // decodeURIComponent throws on a lone `%` or bytes that are not UTF-8: the fragment was not produced by an AS.
-      throw new ImplicitAuthError('invalid_response', 'malformed response', { cause: error });
+      throw new ImplicitAuthError(
+        'invalid_response',
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'malformed response' : '',
+        { cause: error },
+      );
     }
     // RFC 6749 §3.1: parameters MUST NOT appear twice; a second value could smuggle a different token or state.
-    if (seen.has(name)) throw new ImplicitAuthError('duplicate_parameter', `duplicate ${name}`);
+    if (seen.has(name))
+      throw new ImplicitAuthError(
+        'duplicate_parameter',
+        typeof ngDevMode === 'undefined' || ngDevMode ? `duplicate ${name}` : '',
+      );
     seen.add(name);
     const field = Object.hasOwn(FIELDS, name) ? FIELDS[name] : undefined;
     if (field) response[field] = value;
@@ -90,11 +101,17 @@ export function providerError(
 ): ImplicitAuthError {
   // RFC 9207 §2.4 covers error responses too: a mixed-up provider must not inject an error (e.g. login_required).
   if (issuer !== undefined && (response.iss !== undefined ? response.iss !== issuer : issRequired)) {
-    return new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
+    return new ImplicitAuthError(
+      'response_issuer_mismatch',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'response: wrong or missing iss' : '',
+    );
   }
-  // The provider's own words go into the message too: they are what tells a developer what to fix.
+  // The provider's own words go into the message too: they are what tells a developer what to fix. In production the
+  // message names the code and `error` only; `errorDescription` carries the rest.
   const description = response.errorDescription ? `: ${response.errorDescription}` : '';
-  return new ImplicitAuthError('provider_error', `provider error: ${response.error}${description}`, {
+  const message =
+    typeof ngDevMode === 'undefined' || ngDevMode ? `provider error: ${response.error}${description}` : '';
+  return new ImplicitAuthError('provider_error', message, {
     error: response.error,
     errorDescription: response.errorDescription,
   });

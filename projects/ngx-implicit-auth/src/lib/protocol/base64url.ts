@@ -27,11 +27,15 @@ export function decodeBase64urlJson(value: string, code: ImplicitAuthErrorCode):
       parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (error: unknown) {
       // atob, the fatal TextDecoder and JSON.parse report malformed input by throwing.
-      throw new ImplicitAuthError(code, 'malformed base64url JSON', { cause: error });
+      throw new ImplicitAuthError(
+        code,
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'malformed base64url JSON' : '',
+        { cause: error },
+      );
     }
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ImplicitAuthError(code, 'malformed base64url JSON');
+    throw new ImplicitAuthError(code, typeof ngDevMode === 'undefined' || ngDevMode ? 'malformed base64url JSON' : '');
   }
   return parsed as Record<string, unknown>;
 }

@@ -44,7 +44,9 @@ export async function fetchProviderMetadata(
   if (metadata['issuer'] !== issuer) {
     throw new ImplicitAuthError(
       'discovery_failed',
-      `discovery: issuer ${String(metadata['issuer'])}, expected ${issuer}`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `discovery: issuer ${String(metadata['issuer'])}, expected ${issuer}`
+        : '',
     );
   }
   // §3: authorization_endpoint is REQUIRED; every endpoint we use must be https (never javascript: or plain http).

@@ -24,7 +24,11 @@ export function fetchJsonObject(
   code: ImplicitAuthErrorCode,
   { timeoutMs, headers }: FetchJsonOptions,
 ): Promise<Record<string, unknown>> {
-  const timedOut = () => new ImplicitAuthError('network_timeout', `${url}: no answer within ${timeoutMs} ms`);
+  const timedOut = () =>
+    new ImplicitAuthError(
+      'network_timeout',
+      typeof ngDevMode === 'undefined' || ngDevMode ? `${url}: no answer within ${timeoutMs} ms` : '',
+    );
   return withDeadline(timeoutMs, timedOut, async (signal) => {
     let response: Response;
     let text: string;
@@ -34,18 +38,31 @@ export function fetchJsonObject(
     } catch (error: unknown) {
       // fetch() and reading the body reject only when no complete answer arrived: the network's fault, not the
       // provider's content (a timeout is reported by the deadline, which has already settled by then).
-      throw new ImplicitAuthError('network_error', `${url}: request failed`, { cause: error });
+      throw new ImplicitAuthError(
+        'network_error',
+        typeof ngDevMode === 'undefined' || ngDevMode ? `${url}: request failed` : '',
+        { cause: error },
+      );
     }
-    if (!response.ok) throw new ImplicitAuthError(code, `${url}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new ImplicitAuthError(
+        code,
+        typeof ngDevMode === 'undefined' || ngDevMode ? `${url}: HTTP ${response.status}` : '',
+      );
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (error: unknown) {
       // The provider answered with something that is not JSON (an HTML error page, a proxy's text).
-      throw new ImplicitAuthError(code, `${url}: not JSON`, { cause: error });
+      throw new ImplicitAuthError(code, typeof ngDevMode === 'undefined' || ngDevMode ? `${url}: not JSON` : '', {
+        cause: error,
+      });
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ImplicitAuthError(code, `${url}: not a JSON object`);
+      throw new ImplicitAuthError(
+        code,
+        typeof ngDevMode === 'undefined' || ngDevMode ? `${url}: not a JSON object` : '',
+      );
     }
     return body as Record<string, unknown>;
   });

@@ -23,7 +23,10 @@ export function isSecureUrl({ protocol, hostname, username, password }: URL): bo
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
  */
 export function parseHttpsUrl(value: unknown, code: ImplicitAuthErrorCode, name: string): URL {
-  const fail = (cause?: unknown) => new ImplicitAuthError(code, `${name} must be an https URL`, { cause });
+  const fail = (cause?: unknown) =>
+    new ImplicitAuthError(code, typeof ngDevMode === 'undefined' || ngDevMode ? `${name} must be an https URL` : '', {
+      cause,
+    });
   let url: URL;
   try {
     url = new URL(value as string);

@@ -133,7 +133,11 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
   const load = () =>
     (pending ??= fetchJsonObject(fetchFn, jwksUri, 'jwks_failed', { timeoutMs })
       .then(({ keys }) => {
-        if (!Array.isArray(keys)) throw new ImplicitAuthError('jwks_failed', 'JWKS: no keys array');
+        if (!Array.isArray(keys))
+          throw new ImplicitAuthError(
+            'jwks_failed',
+            typeof ngDevMode === 'undefined' || ngDevMode ? 'JWKS: no keys array' : '',
+          );
         stillUnknown = new Set();
         return (set = {
           keys: keys.filter((key: unknown): key is Jwk => !!key && typeof key === 'object'),
@@ -166,7 +170,11 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
         .catch((error: unknown) => {
           keys.imported.delete(id);
           // Malformed key material (bad base64url, wrong length) makes this key unusable, not the set unreadable.
-          throw new ImplicitAuthError('unknown_key', 'JWKS: unusable key', { cause: error });
+          throw new ImplicitAuthError(
+            'unknown_key',
+            typeof ngDevMode === 'undefined' || ngDevMode ? 'JWKS: unusable key' : '',
+            { cause: error },
+          );
         });
       keys.imported.set(id, key);
     }
@@ -174,7 +182,11 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
   };
 
   const resolve: KeyResolver = async ({ alg, kid }) => {
-    if (!usable(alg, kid)) throw new ImplicitAuthError('unknown_key', 'JWKS: unsupported header');
+    if (!usable(alg, kid))
+      throw new ImplicitAuthError(
+        'unknown_key',
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'JWKS: unsupported header' : '',
+      );
     let keys = await current();
     let jwk = find(keys, alg, kid);
     const missKey = kid ?? '';
@@ -185,7 +197,11 @@ export function createJwksKeyResolver(jwksUri: string, options: JwksKeyResolverO
       jwk = find(keys, alg, kid);
       if (!jwk) stillUnknown.add(missKey);
     }
-    if (!jwk) throw new ImplicitAuthError('unknown_key', `JWKS: no key for kid ${kid}`);
+    if (!jwk)
+      throw new ImplicitAuthError(
+        'unknown_key',
+        typeof ngDevMode === 'undefined' || ngDevMode ? `JWKS: no key for kid ${kid}` : '',
+      );
     return importKey(keys, jwk, alg, kid);
   };
 

@@ -32,7 +32,10 @@ export interface LogoutUrlOptions {
 export function buildLogoutUrl(options: LogoutUrlOptions): string {
   const oidc = options.style === 'oidc';
   if (oidc && !options.endSessionEndpoint)
-    throw new ImplicitAuthError('invalid_config', 'logout: no end_session_endpoint');
+    throw new ImplicitAuthError(
+      'invalid_config',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'logout: no end_session_endpoint' : '',
+    );
   const url = parseHttpsUrl(
     oidc ? options.endSessionEndpoint : `${options.issuer.replace(/\/$/, '')}/v2/logout`,
     'invalid_config',
@@ -48,7 +51,10 @@ export function buildLogoutUrl(options: LogoutUrlOptions): string {
     : { client_id: options.clientId, returnTo: options.postLogoutRedirectUri };
   for (const [name, value] of Object.entries(options.extraParams ?? {})) {
     if (RESERVED_LOGOUT_PARAMETERS.includes(name)) {
-      throw new ImplicitAuthError('invalid_config', `logout: ${name} cannot be overridden`);
+      throw new ImplicitAuthError(
+        'invalid_config',
+        typeof ngDevMode === 'undefined' || ngDevMode ? `logout: ${name} cannot be overridden` : '',
+      );
     }
     url.searchParams.set(name, value);
   }

@@ -10,7 +10,10 @@ import { encodeBase64url } from './base64url';
 export function generateRandomToken(byteLength = 32): string {
   // Fewer than 128 bits would make state/nonce guessable (RFC 6749 §10.10).
   if (!(byteLength >= 16 && byteLength <= 1024)) {
-    throw new ImplicitAuthError('invalid_config', 'random token: 16 to 1024 bytes');
+    throw new ImplicitAuthError(
+      'invalid_config',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'random token: 16 to 1024 bytes' : '',
+    );
   }
   return encodeBase64url(crypto.getRandomValues(new Uint8Array(byteLength)));
 }

@@ -58,29 +58,36 @@ export async function validateAuthorizationResponse(
   options: ResponseValidationOptions,
 ): Promise<TokenSet> {
   const fail = (code: 'invalid_response' | 'invalid_token_type' | 'invalid_expires_in', message: string) =>
-    new ImplicitAuthError(code, `response: ${message}`);
+    new ImplicitAuthError(code, message && `response: ${message}`);
   // RFC 9207 §2.4: a present `iss` must equal the issuer. It is required when the provider advertises it, except
   // next to an ID token, whose signed `iss` claim (checked below) is the same mix-up defence (RFC 9700 §4.4.2) —
   // providers such as oidc-provider leave the parameter out there.
   const withIdTokenType = options.responseType.split(' ').includes('id_token');
   if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter && !withIdTokenType) {
-    throw new ImplicitAuthError('response_issuer_mismatch', 'response: wrong or missing iss');
+    throw new ImplicitAuthError(
+      'response_issuer_mismatch',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'response: wrong or missing iss' : '',
+    );
   }
   const types = options.responseType.split(' ');
   const withIdToken = types.includes('id_token');
   const withAccessToken = types.includes('token');
   // OIDC Core §3.2.2.5 / RFC 6749 §4.2.2: the tokens the response type asked for are REQUIRED.
   if ((withIdToken && !response.idToken) || (withAccessToken && !response.accessToken)) {
-    throw fail('invalid_response', 'token missing');
+    throw fail('invalid_response', typeof ngDevMode === 'undefined' || ngDevMode ? 'token missing' : '');
   }
   let expiresAt: number | undefined;
   if (withAccessToken) {
     // RFC 6749 §7.1 / RFC 6750: we only know how to use Bearer tokens (the type is case-insensitive).
-    if (response.tokenType?.toLowerCase() !== 'bearer') throw fail('invalid_token_type', 'token_type must be Bearer');
+    if (response.tokenType?.toLowerCase() !== 'bearer')
+      throw fail(
+        'invalid_token_type',
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'token_type must be Bearer' : '',
+      );
     // RFC 6749 §4.2.2: `expires_in` in seconds; a missing or odd value never means "never expires".
     const expiresIn = response.expiresIn ?? '';
     if (!/^[1-9]\d{0,7}$/.test(expiresIn) || +expiresIn > MAX_EXPIRES_IN) {
-      throw fail('invalid_expires_in', 'bad expires_in');
+      throw fail('invalid_expires_in', typeof ngDevMode === 'undefined' || ngDevMode ? 'bad expires_in' : '');
     }
     expiresAt = options.clock.now() + +expiresIn * 1000;
   }

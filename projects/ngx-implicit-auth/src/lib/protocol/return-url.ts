@@ -28,7 +28,12 @@ export function sameOriginHref(value: string, origin: string): string | null {
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11
  */
 export function toSafeReturnUrl(returnUrl: string, origin: string): string {
-  const fail = (cause?: unknown) => new ImplicitAuthError('invalid_return_url', 'unsafe return URL', { cause });
+  const fail = (cause?: unknown) =>
+    new ImplicitAuthError(
+      'invalid_return_url',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'unsafe return URL' : '',
+      { cause },
+    );
   if (typeof returnUrl !== 'string' || /[\\\u0000-\u001f\u007f]/.test(returnUrl)) throw fail();
   let url: URL;
   let base: URL;

@@ -28,6 +28,10 @@ export async function fetchUserInfo(
     timeoutMs,
   });
   // §5.3.2: the sub Claim MUST exactly match the ID token's, else the response MUST NOT be used.
-  if (claims['sub'] !== expectedSub) throw new ImplicitAuthError('userinfo_sub_mismatch', 'userinfo: sub mismatch');
+  if (claims['sub'] !== expectedSub)
+    throw new ImplicitAuthError(
+      'userinfo_sub_mismatch',
+      typeof ngDevMode === 'undefined' || ngDevMode ? 'userinfo: sub mismatch' : '',
+    );
   return claims;
 }

@@ -81,7 +81,11 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
     const startedAt = clock.now();
     try {
       keeper.checkEpoch(epoch);
-      if (!config.silentRenew) throw new ImplicitAuthError('renewal_disabled', 'Silent renewal is turned off');
+      if (!config.silentRenew)
+        throw new ImplicitAuthError(
+          'renewal_disabled',
+          typeof ngDevMode === 'undefined' || ngDevMode ? 'Silent renewal is turned off' : '',
+        );
       state.emit({ type: 'renewal_started', audience });
       await keeper.tabs.runExclusive(audience, async () => {
         // Another tab may have renewed while this one waited for the lock: its tokens are already here.
@@ -98,7 +102,10 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
         if (started?.claims && validated.claims && !sameUser(started.claims, validated.claims)) {
           switchUser(validated, audience, started);
           // The callers asked for this user's token: they never get the other user's.
-          throw new ImplicitAuthError('user_switched', 'The provider session now belongs to another user');
+          throw new ImplicitAuthError(
+            'user_switched',
+            typeof ngDevMode === 'undefined' || ngDevMode ? 'The provider session now belongs to another user' : '',
+          );
         }
         keeper.accept(validated, audience, keeper.session(), startedAt);
         cookies.silentRequestWorked();

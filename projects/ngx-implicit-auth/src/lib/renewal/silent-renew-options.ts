@@ -14,11 +14,17 @@ export function resolveSilentRenew(
 ): Required<SilentRenewConfig> {
   const redirectUri = renew.redirectUri ?? `${base}silent-callback.html`;
   if (checkUrl('silentRenew.redirectUri', redirectUri).origin !== origin) {
-    fail('silentRenew.redirectUri', `must be on the app's origin (${origin})`);
+    fail(
+      'silentRenew.redirectUri',
+      typeof ngDevMode === 'undefined' || ngDevMode ? `must be on the app's origin (${origin})` : '',
+    );
   }
   const idTokenHint = renew.idTokenHint ?? 'memory';
   if (idTokenHint !== 'memory' && idTokenHint !== 'session') {
-    fail('silentRenew.idTokenHint', "must be 'memory' or 'session'");
+    fail(
+      'silentRenew.idTokenHint',
+      typeof ngDevMode === 'undefined' || ngDevMode ? "must be 'memory' or 'session'" : '',
+    );
   }
   return {
     redirectUri,

@@ -60,12 +60,23 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       origin = mode === 'web_message' ? new URL(options.providerOrigin ?? '').origin : win.location.origin;
     } catch (cause: unknown) {
       // A missing or malformed provider origin is a wiring mistake; say so instead of leaking a TypeError.
-      reject(new ImplicitAuthError('invalid_config', 'web_message needs the provider origin', { cause }));
+      reject(
+        new ImplicitAuthError(
+          'invalid_config',
+          typeof ngDevMode === 'undefined' || ngDevMode ? 'web_message needs the provider origin' : '',
+          { cause },
+        ),
+      );
       return;
     }
     // An opaque origin ('null') is shared by every sandboxed or data: document: it proves nothing.
     if (origin === 'null') {
-      reject(new ImplicitAuthError('invalid_config', `No usable origin for ${mode} responses`));
+      reject(
+        new ImplicitAuthError(
+          'invalid_config',
+          typeof ngDevMode === 'undefined' || ngDevMode ? `No usable origin for ${mode} responses` : '',
+        ),
+      );
       return;
     }
     const doc = win.document;
@@ -103,7 +114,12 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
       // once and unread (not even its state), instead of being decoded or left to run into the timeout.
       if (response.length > MAX_AUTHORIZATION_RESPONSE_LENGTH) {
         finish();
-        reject(new ImplicitAuthError('invalid_response', 'Silent renewal response too large'));
+        reject(
+          new ImplicitAuthError(
+            'invalid_response',
+            typeof ngDevMode === 'undefined' || ngDevMode ? 'Silent renewal response too large' : '',
+          ),
+        );
         return;
       }
       // A stale or replayed answer to an earlier request carries another state: ignore it, keep waiting.
@@ -128,14 +144,23 @@ export function requestInHiddenIframe(url: string, options: SilentRequestOptions
         reject(
           new ImplicitAuthError(
             'silent_callback_missing',
-            `The silent renewal page ${href?.split(/[?#]/)[0]} did not answer: it is not silent-callback.html`,
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? `The silent renewal page ${href?.split(/[?#]/)[0]} did not answer: it is not silent-callback.html`
+              : '',
           ),
         );
       }, SILENT_CALLBACK_GRACE_MS);
     };
     const timer = win.setTimeout(() => {
       finish();
-      reject(new ImplicitAuthError('timeout', `No answer to silent renewal within ${options.timeoutMs} ms`));
+      reject(
+        new ImplicitAuthError(
+          'timeout',
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `No answer to silent renewal within ${options.timeoutMs} ms`
+            : '',
+        ),
+      );
     }, options.timeoutMs);
 
     win.addEventListener('message', onMessage);

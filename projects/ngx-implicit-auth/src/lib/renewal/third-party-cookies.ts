@@ -47,7 +47,9 @@ export function isThirdPartyCookieBlock(error: unknown, evidence: ThirdPartyCook
 export function thirdPartyCookiesBlockedError(cause: ImplicitAuthError): ImplicitAuthError {
   return new ImplicitAuthError(
     'third_party_cookies_blocked',
-    'Silent renewal failed: the browser seems to block third-party cookies',
+    typeof ngDevMode === 'undefined' || ngDevMode
+      ? 'Silent renewal failed: the browser seems to block third-party cookies'
+      : '',
     { error: cause.error, errorDescription: cause.errorDescription, cause },
   );
 }

@@ -40,7 +40,9 @@ export function withGuardOptions(options: ImplicitAuthGuardOptions): ImplicitAut
       if (route !== undefined && !(typeof route === 'string' && /^\/(?![/\\])/.test(route))) {
         throw new ImplicitAuthError(
           'invalid_config',
-          `ngx-implicit-auth: withGuardOptions ${name} must be an absolute app route such as '/sign-in'`,
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `ngx-implicit-auth: withGuardOptions ${name} must be an absolute app route such as '/sign-in'`
+            : '',
         );
       }
     }

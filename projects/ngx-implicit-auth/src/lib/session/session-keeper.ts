@@ -162,22 +162,24 @@ export class SessionKeeper {
   /** Makes `session` the current one and plans its renewal (and the `token_expiring` notice). */
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
-    // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
-    const expiresAt =
-      session.accessTokens[this.config.audience ?? '']?.expiresAt ??
-      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
+    const expiresAt = this.#expiresAt(session);
     if (expiresAt) this.#scheduler.schedule(expiresAt);
+  }
+
+  /** When `session` expires (`0`: unknown), for the renewal plan and `token_expiring` alike. */
+  #expiresAt(session: Session): number {
+    // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
+    return (
+      session.accessTokens[this.config.audience ?? '']?.expiresAt ??
+      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0)
+    );
   }
 
   /** The planned moment before expiry: the app hears `token_expiring`, then automatic renewal (if on) starts. */
   #due(renewNow: () => void): void {
     const session = this.session();
     if (!session) return;
-    const audience = this.config.audience;
-    const expiresAt =
-      session.accessTokens[audience ?? '']?.expiresAt ??
-      (session.claims ? session.claims.exp * 1000 + this.providerTime.offsetMs : 0);
-    this.state.emit({ type: 'token_expiring', audience, expiresAt });
+    this.state.emit({ type: 'token_expiring', audience: this.config.audience, expiresAt: this.#expiresAt(session) });
     const renew = this.config.silentRenew;
     if (renew && renew.automatic) renewNow();
   }
@@ -196,13 +198,17 @@ export class SessionKeeper {
   ): { readonly idToken?: string; readonly returnTo: string } {
     const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
     const reserved = Object.keys(params).find((name) => RESERVED_LOGOUT_PARAMETERS.includes(name));
-    if (reserved) throw this.fail(new ImplicitAuthError('invalid_config', `logout params: ${reserved} is reserved`));
+    const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+    if (reserved)
+      throw this.fail(new ImplicitAuthError('invalid_config', dev ? `logout params: ${reserved} is reserved` : ''));
     const checked =
       returnTo === undefined
         ? this.config.logout.postLogoutRedirectUri
         : sameOriginHref(returnTo, this.window.location.origin);
     if (!checked) {
-      throw this.fail(new ImplicitAuthError('invalid_return_url', "logout returnTo must be on the app's origin"));
+      throw this.fail(
+        new ImplicitAuthError('invalid_return_url', dev ? "logout returnTo must be on the app's origin" : ''),
+      );
     }
     this.signOut('logout');
     return { idToken, returnTo: checked };
@@ -282,7 +288,12 @@ export class SessionKeeper {
 
 /** The outcome of work that was under way when the user signed out: dropped, never stored. */
 export function signedOutMeanwhile(cause?: unknown): ImplicitAuthError {
-  return new ImplicitAuthError('signed_out', 'Signed out while this was under way; its result was discarded', {
-    cause,
-  });
+  const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+  return new ImplicitAuthError(
+    'signed_out',
+    dev ? 'Signed out while this was under way; its result was discarded' : '',
+    {
+      cause,
+    },
+  );
 }

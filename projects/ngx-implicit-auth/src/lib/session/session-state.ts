@@ -14,7 +14,13 @@ import type { HintStorage } from './web-storage';
 export function toImplicitAuthError(error: unknown): ImplicitAuthError {
   return error instanceof ImplicitAuthError
     ? error
-    : new ImplicitAuthError('internal_error', 'Unexpected failure in ngx-implicit-auth', { cause: error });
+    : new ImplicitAuthError(
+        'internal_error',
+        typeof ngDevMode === 'undefined' || ngDevMode ? 'Unexpected failure in ngx-implicit-auth' : '',
+        {
+          cause: error,
+        },
+      );
 }
 
 /** The browser-wide hint of the newest session begun by any tab of this app: when, and for whom. */
@@ -154,4 +160,13 @@ export class SessionState {
     this.events.complete();
     this.#changed.complete();
   }
+}
+
+/** `getAccessToken()`'s refusal: no usable token, and none to be had without the user. */
+export function notAuthenticated(): ImplicitAuthError {
+  const dev = typeof ngDevMode === 'undefined' || ngDevMode;
+  return new ImplicitAuthError(
+    'not_authenticated',
+    dev ? 'No usable access token: signed out, or none to be had silently' : '',
+  );
 }

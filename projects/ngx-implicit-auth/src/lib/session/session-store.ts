@@ -71,7 +71,13 @@ export function createSessionStore(
       } catch (error: unknown) {
         // Reported to the caller, which keeps the session in memory for this page load.
         remove();
-        throw new ImplicitAuthError('storage_failed', 'The session could not be kept in storage', { cause: error });
+        throw new ImplicitAuthError(
+          'storage_failed',
+          typeof ngDevMode === 'undefined' || ngDevMode ? 'The session could not be kept in storage' : '',
+          {
+            cause: error,
+          },
+        );
       }
     },
     clear(): void {

@@ -39,9 +39,15 @@ export function createTransactionStore(storage: Storage | undefined, prefix: str
         storage.setItem(key(transaction.state), JSON.stringify(transaction));
       } catch (error: unknown) {
         // Reported as what it is, not as a provider or validation failure.
-        throw new ImplicitAuthError('storage_failed', 'The pending sign-in could not be kept in sessionStorage', {
-          cause: error,
-        });
+        throw new ImplicitAuthError(
+          'storage_failed',
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? 'The pending sign-in could not be kept in sessionStorage'
+            : '',
+          {
+            cause: error,
+          },
+        );
       }
     },
     /** Reads without consuming (to pick the return URL before validation finishes). */
