@@ -107,8 +107,8 @@ export interface ImplicitAuthErrorOptions {
 /**
  * The one error type the library throws or emits. Never a bare string.
  *
- * In a production build the library passes no message texts (they are dropped, see `dev-mode.ts`): `message` is then
- * `ngx-implicit-auth: <code>`, with the provider's `error` in parentheses when it sent one; `code`, `error`,
+ * In a production build the library passes no message texts (they are dropped, see `lib/README.md`): `message` is
+ * then `ngx-implicit-auth: <code>`, with the provider's `error` in parentheses when it sent one; `code`, `error`,
  * `errorDescription`, `clockOffsetSeconds` and `cause` are the same as in development.
  */
 export class ImplicitAuthError extends Error {
