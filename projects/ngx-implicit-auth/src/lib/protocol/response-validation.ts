@@ -59,19 +59,18 @@ export async function validateAuthorizationResponse(
 ): Promise<TokenSet> {
   const fail = (code: 'invalid_response' | 'invalid_token_type' | 'invalid_expires_in', message: string) =>
     new ImplicitAuthError(code, message && `response: ${message}`);
+  const types = options.responseType.split(' ');
+  const withIdToken = types.includes('id_token');
+  const withAccessToken = types.includes('token');
   // RFC 9207 §2.4: a present `iss` must equal the issuer. It is required when the provider advertises it, except
   // next to an ID token, whose signed `iss` claim (checked below) is the same mix-up defence (RFC 9700 §4.4.2) —
   // providers such as oidc-provider leave the parameter out there.
-  const withIdTokenType = options.responseType.split(' ').includes('id_token');
-  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter && !withIdTokenType) {
+  if (response.iss !== undefined ? response.iss !== options.issuer : options.requireIssParameter && !withIdToken) {
     throw new ImplicitAuthError(
       'response_issuer_mismatch',
       typeof ngDevMode === 'undefined' || ngDevMode ? 'response: wrong or missing iss' : '',
     );
   }
-  const types = options.responseType.split(' ');
-  const withIdToken = types.includes('id_token');
-  const withAccessToken = types.includes('token');
   // OIDC Core §3.2.2.5 / RFC 6749 §4.2.2: the tokens the response type asked for are REQUIRED.
   if ((withIdToken && !response.idToken) || (withAccessToken && !response.accessToken)) {
     throw fail('invalid_response', typeof ngDevMode === 'undefined' || ngDevMode ? 'token missing' : '');
