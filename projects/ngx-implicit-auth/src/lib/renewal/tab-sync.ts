@@ -91,7 +91,7 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   let signOuts = 0;
   // The other tabs of this app that said they are open (and not yet `bye`): while there is one, renewals take
   // the lock. Without a channel, tabs cannot be heard, so the lock is always taken.
-  const peers = new Set<string>();
+  const peers = new Set<unknown>();
   const openedAt = Date.now();
   let closed = false;
   const say = (type: 'hello' | 'here' | 'bye') => closed || channel?.postMessage({ ns: NS, from: id, type });
@@ -99,11 +99,12 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   const receive = ({ data }: MessageEvent) => {
     const fields = fromOtherTab(data, id);
     if (!fields) return;
-    const presence = toPresence(fields);
-    if (presence) {
-      if (presence.type === 'bye') peers.delete(presence.from);
-      else peers.add(presence.from);
-      if (presence.type === 'hello') say('here');
+    // Presence: `hello` (a tab opened, answered with `here`), `here`, `bye` (a tab left).
+    const { type, from } = fields;
+    if (type === 'hello' || type === 'here' || type === 'bye') {
+      if (type === 'bye') peers.delete(from);
+      else peers.add(from);
+      if (type === 'hello') say('here');
       return;
     }
     const message = toMessage(fields, isTokens);
@@ -126,10 +127,10 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
   channel?.addEventListener('message', receive);
   say('hello');
   // A tab leaving (closed, reloaded, or put in the back/forward cache) says so; one coming back says hello again.
-  const leave = () => say('bye');
-  const back = (event: Event) => (event as PageTransitionEvent).persisted && say('hello');
-  globalThis.addEventListener?.('pagehide', leave);
-  globalThis.addEventListener?.('pageshow', back);
+  const onPage = ({ type, persisted }: PageTransitionEvent) =>
+    type === 'pagehide' ? say('bye') : persisted && say('hello');
+  const PAGE_EVENTS = ['pagehide', 'pageshow'] as const;
+  PAGE_EVENTS.forEach((type) => globalThis.addEventListener?.(type, onPage));
 
   return {
     runExclusive(audience, renew) {
@@ -164,8 +165,7 @@ export function createTabSync<T>(options: TabSyncOptions<T>): TabSync<T> {
     close() {
       say('bye');
       closed = true;
-      globalThis.removeEventListener?.('pagehide', leave);
-      globalThis.removeEventListener?.('pageshow', back);
+      PAGE_EVENTS.forEach((type) => globalThis.removeEventListener?.(type, onPage));
       handlers.clear();
       channel?.removeEventListener('message', receive);
       channel?.close();
@@ -178,11 +178,6 @@ function fromOtherTab(data: unknown, ownId: string): Record<string, unknown> | u
   if (typeof data !== 'object' || data === null) return undefined;
   const fields = data as Record<string, unknown>;
   return fields['ns'] === NS && typeof fields['from'] === 'string' && fields['from'] !== ownId ? fields : undefined;
-}
-
-/** Another instance saying it opened (`hello`), answering one (`here`) or leaving (`bye`); else `undefined`. */
-function toPresence({ from, type }: Record<string, unknown>) {
-  return type === 'hello' || type === 'here' || type === 'bye' ? { type, from: String(from) } : undefined;
 }
 
 /** A valid message from another instance, or `undefined`: anything else on the channel is dropped unread. */
