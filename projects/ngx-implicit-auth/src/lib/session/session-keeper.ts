@@ -157,16 +157,25 @@ export class SessionKeeper {
   ): { readonly idToken?: string; readonly returnTo: string } {
     const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
     const reserved = Object.keys(params).find((name) => RESERVED_LOGOUT_PARAMETERS.includes(name));
-    const dev = typeof ngDevMode === 'undefined' || ngDevMode;
-    if (reserved)
-      throw this.fail(new ImplicitAuthError('invalid_config', dev ? `logout params: ${reserved} is reserved` : ''));
+    // The texts written out at each use: a local constant declared here would keep them in production builds.
+    if (reserved) {
+      throw this.fail(
+        new ImplicitAuthError(
+          'invalid_config',
+          typeof ngDevMode === 'undefined' || ngDevMode ? `logout params: ${reserved} is reserved` : '',
+        ),
+      );
+    }
     const checked =
       returnTo === undefined
         ? this.config.logout.postLogoutRedirectUri
         : sameOriginHref(returnTo, this.window.location.origin);
     if (!checked) {
       throw this.fail(
-        new ImplicitAuthError('invalid_return_url', dev ? "logout returnTo must be on the app's origin" : ''),
+        new ImplicitAuthError(
+          'invalid_return_url',
+          typeof ngDevMode === 'undefined' || ngDevMode ? "logout returnTo must be on the app's origin" : '',
+        ),
       );
     }
     this.signOut('logout');
