@@ -1,9 +1,8 @@
 import { ImplicitAuthError, isImplicitAuthError } from './errors';
-import type { FlowContext } from './flows/flow-context';
+import type { BaseFlowContext } from './flows/flow-context';
 import type { AuthFlows } from './on-demand';
 import { withDeadline } from './protocol/deadline';
 import type { RenewalCoordinator } from './renewal/renewal-coordinator';
-import type { SessionKeeper } from './session/session-keeper';
 
 /**
  * Loads the library's on-demand code (`on-demand.ts`, a lazy chunk) with `load`. An `import()` cannot be aborted:
@@ -88,12 +87,12 @@ export type BoundFlows = AuthFlows & { readonly renewal: RenewalCoordinator };
 export function onDemandFlows(
   load: () => Promise<OnDemandModule>,
   timeoutMs: number,
-  context: Omit<FlowContext, 'provider'>,
+  context: BaseFlowContext,
   fetch: typeof globalThis.fetch,
   signIn: () => Promise<void>,
 ): () => Promise<BoundFlows> {
   let pending: Promise<BoundFlows> | undefined;
-  const bind = ({ createAuthFlows, createRenewalCoordinator }: OnDemandModule): BoundFlows => {
+  const bind = ({ createAuthFlows, createRenewalCoordinator, withoutRenewal }: OnDemandModule): BoundFlows => {
     const flows = createAuthFlows(context, fetch);
     return { ...flows, renewal: createRenewalCoordinator?.(flows.context, signIn) ?? withoutRenewal(context.keeper) };
   };
@@ -102,22 +101,4 @@ export function onDemandFlows(
       pending = undefined;
       throw error;
     }));
-}
-
-/** Without `withSilentRenew()`: no restore, and a renewal is `renewal_disabled` (recorded, with its event). */
-function withoutRenewal(keeper: SessionKeeper): RenewalCoordinator {
-  return {
-    restore: async () => undefined,
-    renew: async () => {
-      const error = keeper.fail(
-        new ImplicitAuthError(
-          'renewal_disabled',
-          typeof ngDevMode === 'undefined' || ngDevMode ? 'Silent renewal is off: withSilentRenew()' : '',
-        ),
-      );
-      keeper.state.emit({ type: 'renewal_failed', error });
-      throw error;
-    },
-    signedInInteractively: () => undefined,
-  };
 }

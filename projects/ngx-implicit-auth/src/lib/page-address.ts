@@ -15,20 +15,22 @@ import type { ImplicitAuthConfig } from './config/implicit-auth-config';
  * Call it in an injection context.
  */
 export function injectPageBaseUri(): () => string {
-  if (isPlatformBrowser(inject(PLATFORM_ID))) {
+  // `ngServerMode` is false in the CLI's browser builds: they drop the server's branch below.
+  if (!(typeof ngServerMode === 'undefined' || ngServerMode) || isPlatformBrowser(inject(PLATFORM_ID))) {
     const document = inject(DOCUMENT);
     return () => document.baseURI;
+  } else {
+    const location = inject(PlatformLocation);
+    return () => {
+      const { protocol, hostname, port, href } = location;
+      try {
+        return new URL(location.getBaseHrefFromDOM() || href, `${protocol}//${hostname}${port ? `:${port}` : ''}`).href;
+      } catch {
+        // A render without a request URL: relative URLs then resolve nowhere, and match no configured API.
+        return '';
+      }
+    };
   }
-  const location = inject(PlatformLocation);
-  return () => {
-    const { protocol, hostname, port, href } = location;
-    try {
-      return new URL(location.getBaseHrefFromDOM() || href, `${protocol}//${hostname}${port ? `:${port}` : ''}`).href;
-    } catch {
-      // A render without a request URL: relative URLs then resolve nowhere, and match no configured API.
-      return '';
-    }
-  };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { ImplicitAuthError } from './errors';
-import type { ImplicitAuthConfig } from './config/implicit-auth-config';
+import type { ImplicitAuthConfig, ResolvedImplicitAuthConfig } from './config/implicit-auth-config';
 import { appBase, resolveWithParts } from './config/resolve-config';
 import { DefaultImplicitAuthService } from './default-implicit-auth.service';
 import { API_MATCHER } from './http/auth-interceptor';
@@ -94,12 +94,17 @@ export function provideImplicitAuth(
           );
         }
         const parts = inject(IMPLICIT_AUTH_PARTS);
+        let resolved: ResolvedImplicitAuthConfig;
         // On the server the page's address is not the browser's (see `serverConfigOrigin`), and the server never
-        // renews: the silent page's origin is checked in the browser.
-        const document = isPlatformBrowser(inject(PLATFORM_ID)) ? inject(DOCUMENT) : undefined;
-        const origin = document ? document.location.origin : serverConfigOrigin(given);
-        const base = document ? appBase(origin, document.baseURI) : `${origin}/`;
-        const resolved = resolveWithParts(given, origin, base, document ? parts : { storage: parts.storage });
+        // renews: the silent page's origin is checked in the browser. (`ngServerMode` is false in the CLI's browser
+        // builds: they drop this branch.)
+        if ((typeof ngServerMode === 'undefined' || ngServerMode) && !isPlatformBrowser(inject(PLATFORM_ID))) {
+          const origin = serverConfigOrigin(given);
+          resolved = resolveWithParts(given, origin, `${origin}/`, { storage: parts.storage });
+        } else {
+          const { location, baseURI } = inject(DOCUMENT);
+          resolved = resolveWithParts(given, location.origin, appBase(location.origin, baseURI), parts);
+        }
         if (typeof ngDevMode === 'undefined' || ngDevMode) checkFeatures(resolved, kinds);
         return resolved;
       },

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { resolveConfig } from './resolve-config';
-import { sameOriginHref } from '../protocol/return-url';
+import { sameOriginHref } from '../protocol/same-origin-href';
 import { scopeFor } from '../protocol/response-type';
 import { ImplicitAuthError } from '../errors';
 

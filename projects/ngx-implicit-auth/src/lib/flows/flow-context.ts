@@ -1,15 +1,17 @@
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
 import type { fetchUserInfo } from '../protocol/userinfo';
+import type { Session } from '../session/session';
 import type { SessionKeeper } from '../session/session-keeper';
-import type { ProviderPort } from './provider-port';
+import type { TransactionStore } from '../session/transaction-store';
+import type { ProviderPort, ValidatedResponse } from './provider-port';
 
 /** The context of the service whose session `keeper` holds (the provider client comes with the flows). */
 export function flowContext(
   keeper: SessionKeeper,
   redirect: (url: string) => void,
   userInfo?: typeof fetchUserInfo,
-): Omit<FlowContext, 'provider'> {
+): BaseFlowContext {
   const { config, clock, window } = keeper;
   return { config, clock, window, keeper, redirect, userInfo };
 }
@@ -29,4 +31,20 @@ export interface FlowContext {
   readonly redirect: (url: string) => void;
   /** The UserInfo request, with `withUserInfo()`: its claims are merged under the ID token's. */
   readonly userInfo?: typeof fetchUserInfo;
+  /** The pending sign-ins, kept for their callback and taken by it. */
+  readonly transactions: TransactionStore;
+  /** Stores a validated response as the session (see `acceptResponse`). */
+  readonly accept: (
+    validated: ValidatedResponse,
+    audience: string | undefined,
+    previous: Session | null,
+    startedAt: number,
+    began?: boolean,
+  ) => void;
 }
+
+/**
+ * What the service holds before the on-demand code is there: the rest (the provider client, the pending sign-ins,
+ * storing a response) comes with that code (`on-demand.ts`).
+ */
+export type BaseFlowContext = Omit<FlowContext, 'provider' | 'transactions' | 'accept'>;

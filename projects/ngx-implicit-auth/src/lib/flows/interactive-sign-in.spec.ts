@@ -1,4 +1,5 @@
 import type { ImplicitAuthEvent } from '../events';
+import { sessionWrites } from '../session/accept-response';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
 import type { PendingTransaction } from '../session/transaction-store';
@@ -35,6 +36,7 @@ function start(overrides: SpecConfig = {}): FlowContext {
   keeper.state.events.subscribe((event) => events.push(event));
   ctx = {
     ...flowContext(keeper, (url) => redirects.push(url)),
+    ...sessionWrites(keeper),
     provider: new ProviderClient(config, idp.clock, idp.fetch),
   };
   return ctx;

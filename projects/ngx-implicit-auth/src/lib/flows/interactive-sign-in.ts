@@ -42,8 +42,8 @@ export async function beginSignIn(ctx: FlowContext, options: LoginOptions, epoch
   });
   // Signed out while the provider was being asked: the user chose that, so no redirect starts.
   keeper.checkEpoch(epoch);
-  keeper.transactions.prune(now);
-  keeper.transactions.save(transaction);
+  ctx.transactions.prune(now);
+  ctx.transactions.save(transaction);
   keeper.hints.remove(keeper.keys.logoutState);
   keeper.state.emit({ type: 'login_started', returnUrl });
   ctx.redirect(url);
@@ -60,7 +60,7 @@ export async function beginSignIn(ctx: FlowContext, options: LoginOptions, epoch
 export async function finishSignIn(ctx: FlowContext, encoded: string, epoch: number): Promise<string> {
   const { keeper, clock } = ctx;
   try {
-    const take = (state: string) => keeper.transactions.take(state);
+    const take = (state: string) => ctx.transactions.take(state);
     const providerClock = keeper.providerTime.clockFor(false);
     const { request, validated } = await completeAuthorization(
       encoded,
@@ -72,7 +72,7 @@ export async function finishSignIn(ctx: FlowContext, encoded: string, epoch: num
     );
     // `logout()` while the response was being checked: it is dropped, never stored.
     keeper.checkEpoch(epoch);
-    keeper.accept(validated, request.audience, null, clock.now());
+    ctx.accept(validated, request.audience, null, clock.now());
     const { returnUrl, appState } = request;
     keeper.state.emit({ type: 'signed_in', claims: validated.claims, returnUrl, appState });
     return request.returnUrl;

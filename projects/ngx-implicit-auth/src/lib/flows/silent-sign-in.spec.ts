@@ -1,3 +1,4 @@
+import { sessionWrites } from '../session/accept-response';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
 import {
@@ -26,7 +27,11 @@ let answers: SilentAnswers;
 function start(overrides: SpecConfig = {}): FlowContext {
   const config = resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, location.origin);
   const keeper = new SessionKeeper(config, idp.clock, window, () => undefined, specParts(config));
-  ctx = { ...flowContext(keeper, () => undefined), provider: new ProviderClient(config, idp.clock, idp.fetch) };
+  ctx = {
+    ...flowContext(keeper, () => undefined),
+    ...sessionWrites(keeper),
+    provider: new ProviderClient(config, idp.clock, idp.fetch),
+  };
   return ctx;
 }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ImplicitAuthError } from '../errors';
 import { fuzz } from '../testing/fuzz';
-import { sameOriginHref, toSafeReturnUrl } from './return-url';
+import { toSafeReturnUrl } from './return-url';
+import { sameOriginHref } from './same-origin-href';
 
 /**
  * Fuzzing the return-URL check (`npm run fuzz`: 100,000 cases per property). The oracle is the browser's own

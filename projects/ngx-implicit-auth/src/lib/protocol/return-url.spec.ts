@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ImplicitAuthError } from '../errors';
 import { authErrorOf } from '../testing';
-import { sameOriginHref, toSafeReturnUrl } from './return-url';
+import { toSafeReturnUrl } from './return-url';
+import { sameOriginHref } from './same-origin-href';
 
 describe('toSafeReturnUrl', () => {
   const origin = 'https://app.example';

@@ -1,21 +1,6 @@
 import { ImplicitAuthError } from '../errors';
 
 /**
- * `value` resolved against `origin` by the browser's URL parser, if it lands on that origin (`//evil`,
- * `/\\evil`, `javascript:` and other origins do not); else `null`.
- * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.11
- */
-export function sameOriginHref(value: string, origin: string): string | null {
-  try {
-    const url = new URL(value, origin);
-    return url.origin === origin ? url.href : null;
-  } catch {
-    // Not a URL at all: treated like one on another origin.
-    return null;
-  }
-}
-
-/**
  * Turns a return URL into a same-origin relative URL (path + query + fragment), or refuses it: the app navigates to
  * it after sign-in, so anything else would be an open redirect or script injection.
  *

@@ -70,7 +70,7 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
     const newest = state.browserSession();
     if (newest && newest.at > started.startedAt && newest.user === userFingerprint(validated.claims)) {
       state.end('user_switched');
-      keeper.accept(validated, audience, null, newest.at, false);
+      ctx.accept(validated, audience, null, newest.at, false);
     } else {
       keeper.signOut('user_switched');
     }
@@ -107,7 +107,7 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
             typeof ngDevMode === 'undefined' || ngDevMode ? 'The provider session now belongs to another user' : '',
           );
         }
-        keeper.accept(validated, audience, keeper.session(), startedAt);
+        ctx.accept(validated, audience, keeper.session(), startedAt);
         cookies.silentRequestWorked();
       });
     } catch (error: unknown) {
@@ -139,7 +139,7 @@ export function createRenewalCoordinator(ctx: FlowContext, signIn: () => Promise
           idTokenHint: keeper.keptIdTokenHint(),
         });
         if (epoch !== keeper.epoch || keeper.session()) return; // signed out meanwhile, or signed in another way
-        keeper.accept(validated, config.audience, null, startedAt);
+        ctx.accept(validated, config.audience, null, startedAt);
         cookies.silentRequestWorked();
         state.emit({ type: 'signed_in', claims: validated.claims, returnUrl: ctx.window.location.pathname });
       } catch (error: unknown) {

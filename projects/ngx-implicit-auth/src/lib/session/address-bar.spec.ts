@@ -18,19 +18,20 @@ function page(url: string) {
     }),
   };
   const storage = createMemoryStorage();
+  const transactions = createTransactionStore(storage, keys.transactionPrefix);
   const keeper = {
     window: { location, history } as unknown as Window,
     keys,
     hints: hintStorage(storage, 'sessionStorage'),
-    transactions: createTransactionStore(storage, keys.transactionPrefix),
+    transactions,
   } as unknown as SessionKeeper;
-  return { keeper, location, history };
+  return { keeper, location, history, transactions };
 }
 
 describe('takeCallback (tokens out of the URL, RFC 9700 §4.3)', () => {
   it('takes the response out of the address bar, landing on the return URL of the sign-in it answers', () => {
-    const { keeper, history, location } = page('https://app.example/callback#access_token=at&state=s1');
-    keeper.transactions.save({
+    const { keeper, history, location, transactions } = page('https://app.example/callback#access_token=at&state=s1');
+    transactions.save({
       state: 's1',
       responseType: 'token',
       scope: 'api',

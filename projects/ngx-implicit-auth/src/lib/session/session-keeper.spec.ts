@@ -13,6 +13,7 @@ import {
   specParts,
 } from '../testing';
 import { isSession, type Session } from './session';
+import { acceptResponse } from './accept-response';
 import { SessionKeeper, signedOutMeanwhile } from './session-keeper';
 import { storageKeys } from './storage-keys';
 
@@ -121,7 +122,7 @@ describe('SessionKeeper', () => {
     it('begins a new session: the access token for the default audience, the ID token and claims', () => {
       const k = keep();
       const response = validated();
-      k.accept(response, undefined, null, 111);
+      acceptResponse(k, response, undefined, null, 111);
       expect(k.session()).toEqual({
         issuer: ISSUER,
         clientId: CLIENT,
@@ -139,7 +140,8 @@ describe('SessionKeeper', () => {
     it('a renewal keeps the session it renews: its start, its other audiences, its ID token and claims', () => {
       const k = keep();
       const previous = session({ startedAt: 5 });
-      k.accept(
+      acceptResponse(
+        k,
         validated({ idToken: undefined, claims: undefined }, null as unknown as IdTokenClaims),
         'https://api',
         previous,
@@ -157,9 +159,9 @@ describe('SessionKeeper', () => {
 
     it('a response without an access token (or without its expiry) adds none and announces none', () => {
       const k = keep();
-      k.accept(validated({ accessToken: undefined, expiresAt: undefined }), undefined, null, 1);
+      acceptResponse(k, validated({ accessToken: undefined, expiresAt: undefined }), undefined, null, 1);
       expect(k.session()?.accessTokens).toEqual({});
-      k.accept(validated({ expiresAt: undefined }), undefined, null, 1);
+      acceptResponse(k, validated({ expiresAt: undefined }), undefined, null, 1);
       expect(k.session()?.accessTokens).toEqual({});
       expect(events).toEqual([]);
     });
@@ -168,26 +170,27 @@ describe('SessionKeeper', () => {
       const k = keep();
       k.state.setError(new ImplicitAuthError('nonce_mismatch', 'm'));
       const heard = heardBy(otherTab());
-      k.accept(validated(), 'https://api', null, 1);
+      acceptResponse(k, validated(), 'https://api', null, 1);
       expect(k.state.lastError()).toBeNull();
       expect(await heard).toEqual({ type: 'tokens_updated', audience: 'https://api', tokens: k.session() });
     });
 
     it("keeps the ID token as id_token_hint across reloads only with silentRenew.idTokenHint 'session'", () => {
-      keep(config({ silentRenew: { idTokenHint: 'session' } })).accept(validated(), undefined, null, 1);
+      acceptResponse(keep(config({ silentRenew: { idTokenHint: 'session' } })), validated(), undefined, null, 1);
       expect(sessionStorage.getItem(keys.idTokenHint)).toBe('id-1');
       expect(keeper!.keptIdTokenHint()).toBe('id-1');
       keeper!.dispose();
       sessionStorage.clear();
-      keep(config({ silentRenew: { idTokenHint: 'memory' } })).accept(validated(), undefined, null, 1);
+      acceptResponse(keep(config({ silentRenew: { idTokenHint: 'memory' } })), validated(), undefined, null, 1);
       expect(sessionStorage.getItem(keys.idTokenHint)).toBeNull();
       keeper!.dispose();
-      keep(config({ silentRenew: false })).accept(validated(), undefined, null, 1);
+      acceptResponse(keep(config({ silentRenew: false })), validated(), undefined, null, 1);
       expect(sessionStorage.getItem(keys.idTokenHint)).toBeNull();
     });
 
     it("with silentRenew.idTokenHint 'session' but no ID token, keeps no hint", () => {
-      keep(config({ silentRenew: { idTokenHint: 'session' }, responseType: 'token' })).accept(
+      acceptResponse(
+        keep(config({ silentRenew: { idTokenHint: 'session' }, responseType: 'token' })),
         validated({ idToken: undefined }, null as unknown as IdTokenClaims),
         undefined,
         null,
@@ -198,7 +201,7 @@ describe('SessionKeeper', () => {
 
     it("learns the provider's clock from the response before planning its renewal (clock: 'provider')", () => {
       const k = keep(config({ clock: 'provider' }));
-      k.accept({ ...validated({ accessToken: undefined }), clockOffsetMs: 30_000 }, undefined, null, 1);
+      acceptResponse(k, { ...validated({ accessToken: undefined }), clockOffsetMs: 30_000 }, undefined, null, 1);
       expect(k.providerTime.offsetMs).toBe(30_000);
       // The ID token's exp is the provider's time: the renewal is due 60 s before exp + 30 s on this device.
       clock.set(k.session()!.claims!.exp * 1000 + 30_000 - 60_000 - 1);
@@ -215,8 +218,8 @@ describe('SessionKeeper', () => {
   describe('accessToken (the one lifetime rule)', () => {
     it('hands out the token for the audience asked (the default one for none) until expiry less the skew', () => {
       const k = keep();
-      k.accept(validated(), undefined, null, 1);
-      k.accept(validated({ accessToken: 'at-api' }), 'https://api', k.session(), 1);
+      acceptResponse(k, validated(), undefined, null, 1);
+      acceptResponse(k, validated({ accessToken: 'at-api' }), 'https://api', k.session(), 1);
       expect(k.accessToken(undefined)?.token).toBe('at-1');
       expect(k.accessToken('https://api')?.token).toBe('at-api');
       expect(k.accessToken('https://other')).toBeNull();
@@ -233,7 +236,7 @@ describe('SessionKeeper', () => {
 
   describe('restoreKept', () => {
     it('adopts the session kept by an earlier page load, if alive and this app’s', () => {
-      keep().accept(validated(), undefined, null, 1);
+      acceptResponse(keep(), validated(), undefined, null, 1);
       const kept = keeper!.session();
       keeper!.dispose();
       localStorage.clear();
@@ -263,7 +266,7 @@ describe('SessionKeeper', () => {
   describe('the renewal schedule and token_expiring', () => {
     it("is planned from the configured audience's access token: silentRenew.marginSeconds before its expiry", () => {
       const k = keep(config({ audience: 'https://api', silentRenew: { marginSeconds: 120 } }));
-      k.accept(validated({ expiresAt: clock.now() + 600_000 }), 'https://api', null, 1);
+      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), 'https://api', null, 1);
       clock.advance(600 - 120 - 1);
       focus();
       expect(due).not.toHaveBeenCalled();
@@ -279,7 +282,7 @@ describe('SessionKeeper', () => {
 
     it('without silent renewal, announces token_expiring 60 s before expiry and renews nothing', () => {
       const k = keep(config({ silentRenew: false }));
-      k.accept(validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
+      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
       clock.advance(600 - 60 - 1);
       focus();
       expect(events.map((e) => e.type)).toEqual(['token_received']);
@@ -291,7 +294,7 @@ describe('SessionKeeper', () => {
 
     it('with silentRenew.automatic false, announces but does not renew', () => {
       const k = keep(config({ silentRenew: { automatic: false } }));
-      k.accept(validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
+      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
       clock.advance(600);
       focus();
       expect(events.at(-1)?.type).toBe('token_expiring');
@@ -300,7 +303,7 @@ describe('SessionKeeper', () => {
 
     it("without an access token for the configured audience, is planned from the ID token's exp", () => {
       const k = keep(config({ audience: 'https://api' }));
-      k.accept(validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
+      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
       const exp = k.session()!.claims!.exp * 1000;
       clock.set(exp - 60_001);
       focus();
@@ -321,7 +324,7 @@ describe('SessionKeeper', () => {
 
     it('is cancelled by the end of the session', () => {
       const k = keep();
-      k.accept(validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
+      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
       k.end('user_switched');
       clock.advance(600);
       focus();
@@ -333,7 +336,7 @@ describe('SessionKeeper', () => {
   describe('logOut', () => {
     it('signs out everywhere and returns the ID token and the configured post-logout URI by default', async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, 1);
+      acceptResponse(k, validated(), undefined, null, 1);
       const heard = heardBy(otherTab());
       expect(k.logOut(undefined)).toEqual({ idToken: 'id-1', returnTo: k.config.logout.postLogoutRedirectUri });
       expect(k.session()).toBeNull();
@@ -348,7 +351,7 @@ describe('SessionKeeper', () => {
 
     it('refuses a returnTo on another origin (open redirect, RFC 9700 §4.11), signing nothing out', async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, 1);
+      acceptResponse(k, validated(), undefined, null, 1);
       const error = await authErrorOf(() => k.logOut('https://evil.example/'));
       expect(error.code).toBe('invalid_return_url');
       expect(error.message).toBe("logout returnTo must be on the app's origin");
@@ -358,7 +361,7 @@ describe('SessionKeeper', () => {
 
     it('refuses a reserved logout parameter, naming it, signing nothing out', async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, 1);
+      acceptResponse(k, validated(), undefined, null, 1);
       for (const name of ['state', 'id_token_hint', 'client_id']) {
         const error = await authErrorOf(() => k.logOut(undefined, { ui_locales: 'de', [name]: 'x' }));
         expect(error.code).toBe('invalid_config');
@@ -459,7 +462,7 @@ describe('SessionKeeper', () => {
   describe('other tabs', () => {
     it('a sign-out in another tab signs this tab out, as other_tab, from that time on', async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, clock.now());
+      acceptResponse(k, validated(), undefined, null, clock.now());
       const tab = otherTab();
       const heard = heardBy(k.tabs);
       tab.publish({ type: 'signed_out', at: clock.now() + 5 });
@@ -486,7 +489,7 @@ describe('SessionKeeper', () => {
 
     it("refuses another user's session, another app's, and one begun before the last sign-out", async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, clock.now());
+      acceptResponse(k, validated(), undefined, null, clock.now());
       k.end('other_tab', clock.now() + 10);
       const tab = otherTab();
       const refused = [session({ startedAt: clock.now() + 10 }), session({ startedAt: clock.now() + 9 })];
@@ -527,7 +530,7 @@ describe('SessionKeeper', () => {
 
     it('after dispose, hears neither the page nor the other tabs', async () => {
       const k = keep();
-      k.accept(validated(), undefined, null, clock.now());
+      acceptResponse(k, validated(), undefined, null, clock.now());
       k.redirecting = true;
       k.dispose();
       window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
@@ -545,7 +548,7 @@ describe('SessionKeeper', () => {
     });
     try {
       const k = keep(config({ storage: 'memory', silentRenew: { idTokenHint: 'session' } }));
-      k.accept(validated(), undefined, null, 1);
+      acceptResponse(k, validated(), undefined, null, 1);
       const reports = warn.mock.calls.map(([line]) => line as string);
       expect(reports).toContain('ngx-implicit-auth: localStorage cannot be written; optional hints are skipped.');
       expect(reports).toContain('ngx-implicit-auth: sessionStorage cannot be written; optional hints are skipped.');
@@ -555,12 +558,12 @@ describe('SessionKeeper', () => {
   });
 
   it('keeps the session under the app’s own key, in the configured storage', () => {
-    keep().accept(validated(), undefined, null, 1);
+    acceptResponse(keep(), validated(), undefined, null, 1);
     expect(JSON.parse(sessionStorage.getItem(keys.session)!)).toEqual(keeper!.session());
     expect(keeper!.keys).toEqual(keys);
     keeper!.dispose();
     sessionStorage.clear();
-    keep(config({ storage: 'memory' })).accept(validated(), undefined, null, 1);
+    acceptResponse(keep(config({ storage: 'memory' })), validated(), undefined, null, 1);
     expect(sessionStorage.getItem(keys.session)).toBeNull();
   });
 });

@@ -4,9 +4,8 @@ import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config'
 import { reportInDevMode } from '../dev-hints';
 import { ImplicitAuthError } from '../errors';
 import { RESERVED_LOGOUT_PARAMETERS } from '../protocol/reserved-parameters';
-import { sameOriginHref } from '../protocol/return-url';
+import { sameOriginHref } from '../protocol/same-origin-href';
 import type { SignOutReason } from '../events';
-import type { ValidatedResponse } from '../flows/provider-port';
 import { createRenewalScheduler, type RenewalScheduler } from '../renewal/renewal-scheduler';
 import type { TabSync, TabSyncMessage } from '../renewal/tab-sync';
 import type { ImplicitAuthParts } from '../tokens';
@@ -15,7 +14,7 @@ import { SessionState, toImplicitAuthError } from './session-state';
 import type { SessionStore } from './session-store';
 import { createProviderTime, type ProviderTime } from './provider-time';
 import { type StorageKeys, storageKeys } from './storage-keys';
-import { createTransactionStore, type TransactionStore } from './transaction-store';
+import { type PendingTransactions, pendingTransactions } from './pending-transaction';
 import { type HintStorage, hintStorage, storageOf } from './web-storage';
 
 /**
@@ -42,7 +41,8 @@ export class SessionKeeper {
   readonly keys: StorageKeys;
   /** sessionStorage for optional values: a full or disabled storage never breaks a sign-in. */
   readonly hints: HintStorage;
-  readonly transactions: TransactionStore;
+  /** The pending sign-ins, read only (kept and taken by the on-demand code: `transaction-store.ts`). */
+  readonly transactions: PendingTransactions;
   readonly state: SessionState;
   readonly session: SessionState['session'];
   readonly tabs: TabSync<Session>;
@@ -69,7 +69,7 @@ export class SessionKeeper {
     this.keys = storageKeys(config.issuer, config.clientId);
     const sessionStorage = storageOf(window, 'sessionStorage');
     this.hints = hintStorage(sessionStorage, 'sessionStorage');
-    this.transactions = createTransactionStore(sessionStorage, this.keys.transactionPrefix);
+    this.transactions = pendingTransactions(sessionStorage, this.keys.transactionPrefix);
     this.providerTime = createProviderTime(config.clock, this.hints, this.keys.clockOffset);
     this.state = new SessionState(
       parts.storage?.create(config.storage, sessionStorage, this.keys.session, config, this.#skewMs()) ?? IN_MEMORY,
@@ -118,47 +118,6 @@ export class SessionKeeper {
     return kept && isUsable(kept, this.clock.now(), this.#skewMs()) ? kept : null;
   }
 
-  /**
-   * Stores validated tokens. `previous` is the session to add them to (a renewal), or `null` to begin a new
-   * session at `startedAt` (an interactive sign-in replaces whatever was there); `began` records a new session
-   * as the browser's newest. Shares the result with the app's other tabs.
-   */
-  accept(
-    { tokens, claims, clockOffsetMs }: ValidatedResponse,
-    audience: string | undefined,
-    previous: Session | null,
-    startedAt: number,
-    began = previous === null,
-  ): void {
-    // Before `adopt`, which schedules the renewal from the ID token's `exp` on the learned clock.
-    this.providerTime.learn(clockOffsetMs);
-    const accessTokens = { ...previous?.accessTokens };
-    if (tokens.accessToken && tokens.expiresAt) {
-      accessTokens[audience ?? ''] = {
-        token: tokens.accessToken,
-        expiresAt: tokens.expiresAt,
-        receivedAt: this.clock.now(),
-        scopes: tokens.scopes,
-      };
-      this.state.emit({ type: 'token_received', audience, expiresAt: tokens.expiresAt });
-    }
-    const session: Session = {
-      issuer: this.config.issuer,
-      clientId: this.config.clientId,
-      startedAt: previous?.startedAt ?? startedAt,
-      idToken: tokens.idToken ?? previous?.idToken,
-      claims: claims ?? previous?.claims ?? null,
-      accessTokens,
-    };
-    this.adopt(session, began);
-    const renew = this.config.silentRenew;
-    if (renew && renew.idTokenHint === 'session' && session.idToken) {
-      this.hints.set(this.keys.idTokenHint, session.idToken);
-    }
-    this.state.setError(null);
-    this.tabs.publish({ type: 'tokens_updated', audience, tokens: session });
-  }
-
   /** Makes `session` the current one and plans its renewal (and the `token_expiring` notice). */
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
@@ -198,16 +157,25 @@ export class SessionKeeper {
   ): { readonly idToken?: string; readonly returnTo: string } {
     const idToken = this.session()?.idToken ?? this.keptIdTokenHint();
     const reserved = Object.keys(params).find((name) => RESERVED_LOGOUT_PARAMETERS.includes(name));
-    const dev = typeof ngDevMode === 'undefined' || ngDevMode;
-    if (reserved)
-      throw this.fail(new ImplicitAuthError('invalid_config', dev ? `logout params: ${reserved} is reserved` : ''));
+    // The texts written out at each use: a local constant declared here would keep them in production builds.
+    if (reserved) {
+      throw this.fail(
+        new ImplicitAuthError(
+          'invalid_config',
+          typeof ngDevMode === 'undefined' || ngDevMode ? `logout params: ${reserved} is reserved` : '',
+        ),
+      );
+    }
     const checked =
       returnTo === undefined
         ? this.config.logout.postLogoutRedirectUri
         : sameOriginHref(returnTo, this.window.location.origin);
     if (!checked) {
       throw this.fail(
-        new ImplicitAuthError('invalid_return_url', dev ? "logout returnTo must be on the app's origin" : ''),
+        new ImplicitAuthError(
+          'invalid_return_url',
+          typeof ngDevMode === 'undefined' || ngDevMode ? "logout returnTo must be on the app's origin" : '',
+        ),
       );
     }
     this.signOut('logout');
