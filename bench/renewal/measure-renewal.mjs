@@ -254,7 +254,9 @@ async function bareRoundTrip(page, { authorizationEndpoint, params, origin }) {
           clearTimeout(timer);
           removeEventListener('message', onMessage);
           iframe.remove();
-          resolve(outcome);
+          // The frame's teardown goes on after remove() returns: the next variant starts once the page is idle,
+          // as it does after the library's renewal, so neither variant pays for the other's frame.
+          requestIdleCallback(() => resolve(outcome), { timeout: 1000 });
         };
         const onMessage = (event) => {
           // Only the message of this iframe's silent-callback page, as the library itself filters.
@@ -334,7 +336,7 @@ async function libraryRenewal(page, silentAnswers) {
           const whenIframeGone = () => {
             if (document.querySelector('iframe') && performance.now() < settledBy) return setTimeout(whenIframeGone, 5);
             if (result.phases) result.phases.iframeRemovalMs = iframes.removeMs;
-            resolve(result);
+            requestIdleCallback(() => resolve(result), { timeout: 1000 });
           };
           whenIframeGone();
         };
