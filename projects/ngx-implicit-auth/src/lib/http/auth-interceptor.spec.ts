@@ -14,7 +14,7 @@ import { TestBed } from '@angular/core/testing';
 import { FakeImplicitAuthService, provideImplicitAuthTesting } from '../../../testing/src/public-api';
 import type { ApiConfig } from '../config/implicit-auth-config';
 import { ImplicitAuthError, isImplicitAuthError } from '../errors';
-import { IMPLICIT_AUTH_CLOCK } from '../tokens';
+import { IMPLICIT_AUTH_CLOCK, IMPLICIT_AUTH_ON_DEMAND_LOADER } from '../tokens';
 import { IMPLICIT_AUTH_REQUEST, ImplicitAuthInterceptor, implicitAuthInterceptor } from './auth-interceptor';
 import { provideInterceptorCheck } from './interceptor-check';
 
@@ -238,6 +238,29 @@ describe('implicitAuthInterceptor', () => {
     expect(bearer(first)).toEqual(['Bearer old']);
     first.flush('expired', { status: 401, statusText: 'Unauthorized', headers: INVALID_TOKEN });
     await settle();
+    const replay = backend.expectOne(API);
+    expect(bearer(replay)).toEqual(['Bearer new']);
+    replay.flush({ ok: true });
+    expect(outcome.body).toEqual({ ok: true });
+    expect(auth.renewCount).toBe(1);
+  });
+
+  it('counts a 401 challenge as invalid_token when its parser cannot be downloaded: one renewal, one replay', async () => {
+    // The challenge parser comes with the on-demand chunk; a renewal needs that chunk too, so a failed download
+    // is treated as "this token is no good" and left to the renewal to report, never as a crash.
+    const unreachable = jest.fn(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module')));
+    setup(APIS, [
+      provideHttpClient(withInterceptors([implicitAuthInterceptor])),
+      { provide: IMPLICIT_AUTH_ON_DEMAND_LOADER, useValue: unreachable },
+    ]);
+    auth.setAccessToken('old');
+    auth.renewWith(() => 'new');
+    const outcome = call(API);
+    backend
+      .expectOne(API)
+      .flush('', { status: 401, statusText: 'Unauthorized', headers: { 'WWW-Authenticate': 'Bearer' } });
+    await settle();
+    expect(unreachable).toHaveBeenCalled();
     const replay = backend.expectOne(API);
     expect(bearer(replay)).toEqual(['Bearer new']);
     replay.flush({ ok: true });
