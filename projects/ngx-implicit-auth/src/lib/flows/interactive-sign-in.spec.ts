@@ -1,5 +1,5 @@
 import type { ImplicitAuthEvent } from '../events';
-import { sessionWrites } from '../session/accept-response';
+import { createAuthFlows } from '../on-demand';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
 import type { PendingTransaction } from '../session/transaction-store';
@@ -13,7 +13,6 @@ import {
 } from '../testing';
 import { flowContext, type FlowContext } from './flow-context';
 import { beginSignIn, finishSignIn, providerLogoutUrl } from './interactive-sign-in';
-import { ProviderClient } from './provider-client';
 
 /*
  * The interactive flow on jsdom's page (address bar, sessionStorage), with the session's real keeper and the
@@ -34,11 +33,11 @@ function start(overrides: SpecConfig = {}): FlowContext {
   );
   const keeper = new SessionKeeper(config, idp.clock, window, () => undefined, specParts(config));
   keeper.state.events.subscribe((event) => events.push(event));
-  ctx = {
-    ...flowContext(keeper, (url) => redirects.push(url)),
-    ...sessionWrites(keeper),
-    provider: new ProviderClient(config, idp.clock, idp.fetch),
-  };
+  // Assembled as the service's on-demand code assembles it: the pending sign-ins, `accept`, one provider client.
+  ctx = createAuthFlows(
+    flowContext(keeper, (url) => redirects.push(url)),
+    idp.fetch,
+  ).context;
   return ctx;
 }
 

@@ -1,4 +1,4 @@
-import { sessionWrites } from '../session/accept-response';
+import { createAuthFlows } from '../on-demand';
 import { SessionKeeper } from '../session/session-keeper';
 import { storageKeys } from '../session/storage-keys';
 import {
@@ -12,7 +12,6 @@ import {
   type SpecConfig,
 } from '../testing';
 import { flowContext, type FlowContext } from './flow-context';
-import { ProviderClient } from './provider-client';
 import { signInSilently } from './silent-sign-in';
 
 /*
@@ -27,11 +26,11 @@ let answers: SilentAnswers;
 function start(overrides: SpecConfig = {}): FlowContext {
   const config = resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, location.origin);
   const keeper = new SessionKeeper(config, idp.clock, window, () => undefined, specParts(config));
-  ctx = {
-    ...flowContext(keeper, () => undefined),
-    ...sessionWrites(keeper),
-    provider: new ProviderClient(config, idp.clock, idp.fetch),
-  };
+  // Assembled as the service's on-demand code assembles it: the pending sign-ins, `accept`, one provider client.
+  ctx = createAuthFlows(
+    flowContext(keeper, () => undefined),
+    idp.fetch,
+  ).context;
   return ctx;
 }
 
