@@ -3,12 +3,11 @@ import type { ValidatedResponse } from '../flows/provider-port';
 import type { Session } from './session';
 import type { SessionKeeper } from './session-keeper';
 import { createTransactionStore } from './transaction-store';
-import { storageOf } from './web-storage';
 
 /** What the flows write to `keeper`'s session, built with the on-demand code: the pending sign-ins and `accept`. */
 export function sessionWrites(keeper: SessionKeeper): Pick<FlowContext, 'transactions' | 'accept'> {
   return {
-    transactions: createTransactionStore(storageOf(keeper.window, 'sessionStorage'), keeper.keys.transactionPrefix),
+    transactions: createTransactionStore(keeper.sessionStorage, keeper.keys.transactionPrefix),
     accept: (...args) => acceptResponse(keeper, ...args),
   };
 }

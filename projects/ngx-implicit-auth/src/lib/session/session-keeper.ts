@@ -42,6 +42,8 @@ export class SessionKeeper {
   /** sessionStorage for optional values: a full or disabled storage never breaks a sign-in. */
   readonly hints: HintStorage;
   /** The pending sign-ins, read only (kept and taken by the on-demand code: `transaction-store.ts`). */
+  /** The page's sessionStorage (`undefined` where it is disabled), read once. */
+  readonly sessionStorage: Storage | undefined;
   readonly transactions: PendingTransactions;
   readonly state: SessionState;
   readonly session: SessionState['session'];
@@ -67,7 +69,7 @@ export class SessionKeeper {
     parts: Pick<ImplicitAuthParts, 'tabSync' | 'storage' | 'log'> = {},
   ) {
     this.keys = storageKeys(config.issuer, config.clientId);
-    const sessionStorage = storageOf(window, 'sessionStorage');
+    const sessionStorage = (this.sessionStorage = storageOf(window, 'sessionStorage'));
     this.hints = hintStorage(sessionStorage, 'sessionStorage');
     this.transactions = pendingTransactions(sessionStorage, this.keys.transactionPrefix);
     this.providerTime = createProviderTime(config.clock, this.hints, this.keys.clockOffset);
