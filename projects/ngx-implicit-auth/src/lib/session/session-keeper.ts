@@ -41,9 +41,9 @@ export class SessionKeeper {
   readonly keys: StorageKeys;
   /** sessionStorage for optional values: a full or disabled storage never breaks a sign-in. */
   readonly hints: HintStorage;
-  /** The pending sign-ins, read only (kept and taken by the on-demand code: `transaction-store.ts`). */
   /** The page's sessionStorage (`undefined` where it is disabled), read once. */
   readonly sessionStorage: Storage | undefined;
+  /** The pending sign-ins, read only (kept and taken by the on-demand code: `transaction-store.ts`). */
   readonly transactions: PendingTransactions;
   readonly state: SessionState;
   readonly session: SessionState['session'];
