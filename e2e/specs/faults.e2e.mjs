@@ -261,6 +261,41 @@ describe('refused connections, a failing renewal iframe, a missing chunk, and th
         assert.equal(toProvider(), 1);
       });
     }
+
+    // The guard signs in through login(), which needs the same chunk: a signed-out visit to a guarded page ends as
+    // a click on sign-in does, on the error route (the demo's root) with the typed error, within login()'s deadline.
+    for (const [fault, expected] of [
+      ['http_500', 'network_error'],
+      ['hang', 'network_timeout'],
+    ]) {
+      test(`${fault}, for the guard of a signed-out visitor: ${expected} on the error route, no trip to the provider, no loop`, async () => {
+        const { toProvider, sameDocument, appRequests } = await open();
+        const chunkRequests = breakLazyChunks(fault, appRequests);
+
+        const clicked = Date.now();
+        await page.getByRole('link', { name: 'Profile' }).click();
+        const code = await waitForTestIdText(page, 'auth-error', /\S/, { timeout: NETWORK_TIMEOUT_MS + SLACK_MS });
+        const elapsed = Date.now() - clicked;
+        assert.equal(code, expected);
+        assert.ok(chunkRequests().length >= 1, 'the guard asked for the lazy chunk');
+        assert.ok(elapsed <= NETWORK_TIMEOUT_MS + SLACK_MS, `shown after ${elapsed} ms`);
+        assert.equal(new URL(page.url()).pathname, '/');
+        assert.equal(await waitForAuthStatus(page), 'signed-out');
+        await assertStaysAt(toProvider, 0, { forMs: QUIET_MS, what: 'trips to the provider' });
+        assert.ok(await sameDocument(), 'the failure neither navigated away nor reloaded');
+
+        // The error stands: the guarded page again shows it rather than downloading and redirecting by itself.
+        stack.app.clearAssetFaults();
+        stack.app.releaseHangingRequests();
+        await page.getByRole('link', { name: 'Profile' }).click();
+        await assertStaysAt(toProvider, 0, { forMs: QUIET_MS, what: 'trips to the provider' });
+        assert.equal(new URL(page.url()).pathname, '/');
+        assert.equal(await text('auth-error'), expected);
+        // The user's own click signs in, in the same document.
+        await signIn();
+        assert.equal(toProvider(), 1);
+      });
+    }
   });
 
   describe('the browser offline', () => {

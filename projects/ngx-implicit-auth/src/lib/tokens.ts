@@ -9,7 +9,6 @@ import type {
   TokenStore,
 } from './config/implicit-auth-config';
 import type { ImplicitAuthEvent } from './events';
-import type { fetchUserInfo } from './protocol/userinfo';
 import type { TabSync } from './renewal/tab-sync';
 import type { Session } from './session/session';
 import type { createSessionStore } from './session/session-store';
@@ -80,8 +79,8 @@ export interface ImplicitAuthParts {
   readonly tabSync?: (name: string) => TabSync<Session>;
   /** `withStorage()`: where sessions are kept between page loads, and the store that keeps them there. */
   readonly storage?: { readonly kind: TokenStorageKind | TokenStore; readonly create: typeof createSessionStore };
-  /** `withUserInfo()`: the UserInfo request. */
-  readonly userInfo?: typeof fetchUserInfo;
+  /** `withUserInfo()`: UserInfo is loaded after each sign-in and renewal (the request is in the on-demand code). */
+  readonly userInfo?: true;
   /** `withLogging()`: hears every event. */
   readonly log?: (event: ImplicitAuthEvent) => void;
 }

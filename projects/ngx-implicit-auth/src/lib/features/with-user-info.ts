@@ -1,6 +1,5 @@
 import { type ImplicitAuthFeature, makeFeature } from '../features';
-import { fetchUserInfo } from '../protocol/userinfo';
-import { IMPLICIT_AUTH_FEATURE_PARTS } from '../tokens';
+import { IMPLICIT_AUTH_FEATURE_PARTS, type ImplicitAuthParts } from '../tokens';
 
 /**
  * After each sign-in and renewal, loads the provider's UserInfo with the access token (in the `Authorization`
@@ -10,7 +9,7 @@ import { IMPLICIT_AUTH_FEATURE_PARTS } from '../tokens';
  * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfo (§5.3)
  */
 export function withUserInfo(): ImplicitAuthFeature<'user-info'> {
-  return makeFeature('user-info', [
-    { provide: IMPLICIT_AUTH_FEATURE_PARTS, multi: true, useValue: { userInfo: fetchUserInfo } },
-  ]);
+  // Only the switch: the request itself (`protocol/userinfo.ts`) is in the on-demand code, which the callback loads.
+  const part: ImplicitAuthParts = { userInfo: true };
+  return makeFeature('user-info', [{ provide: IMPLICIT_AUTH_FEATURE_PARTS, multi: true, useValue: part }]);
 }

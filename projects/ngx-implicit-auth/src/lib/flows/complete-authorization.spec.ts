@@ -2,7 +2,6 @@ import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config'
 import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import type { ProviderMetadata } from '../protocol/discovery';
 import { createJwksKeyResolver } from '../protocol/jwks';
-import { fetchUserInfo } from '../protocol/userinfo';
 import { authErrorOf, createTestIssuer, resolveSpecConfig, type SpecConfig, type TestIssuer } from '../testing';
 import { completeAuthorization, type ProviderContext, validateAgainstProvider } from './complete-authorization';
 import { ProviderClient } from './provider-client';
@@ -34,11 +33,11 @@ function expectation(overrides: Partial<Expectation> = {}): Expectation {
   };
 }
 
-/** `loadUserInfo`: with `withUserInfo()`'s request. */
+/** `loadUserInfo`: as with `withUserInfo()`. */
 function context(overrides: SpecConfig = {}, metadata: Partial<ProviderMetadata> = {}) {
   return {
     config: config(overrides),
-    userInfo: overrides.loadUserInfo ? fetchUserInfo : undefined,
+    userInfo: overrides.loadUserInfo,
     metadata: { ...(idp.metadata as unknown as ProviderMetadata), ...metadata },
     clock: idp.clock,
     fetch: idp.fetch,

@@ -10,7 +10,7 @@ import type { ProviderMetadata } from '../protocol/discovery';
 import type { KeyResolver } from '../protocol/jwks';
 import { DEVICE_CLOCK, measureClockOffsetMs, type ProviderClock } from '../protocol/provider-clock';
 import { validateAuthorizationResponse } from '../protocol/response-validation';
-import type { fetchUserInfo } from '../protocol/userinfo';
+import { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 /** What checking a response against the configured provider needs. */
@@ -22,8 +22,8 @@ export interface ProviderContext {
   readonly getKey: KeyResolver;
   /** What is known of the provider's clock; default the device's (see `ProviderClock`). */
   readonly providerClock?: ProviderClock;
-  /** The UserInfo request (`withUserInfo()`); without it no UserInfo is loaded. */
-  readonly userInfo?: typeof fetchUserInfo;
+  /** Whether UserInfo is loaded (`withUserInfo()`). */
+  readonly userInfo?: boolean;
 }
 
 /**
@@ -60,7 +60,7 @@ export async function validateAgainstProvider(
   let claims = tokens.claims ?? null;
   const endpoint = metadata.userinfo_endpoint;
   if (userInfo && claims && endpoint && tokens.accessToken) {
-    const userinfo = await userInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
+    const userinfo = await fetchUserInfo(endpoint, tokens.accessToken, claims.sub, fetchFn, config.networkTimeoutMs);
     claims = { ...userinfo, ...claims };
   }
   return { tokens, claims, clockOffsetMs };

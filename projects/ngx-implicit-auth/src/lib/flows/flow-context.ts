@@ -1,6 +1,5 @@
 import type { Clock } from '../clock';
 import type { ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
-import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Session } from '../session/session';
 import type { SessionKeeper } from '../session/session-keeper';
 import type { TransactionStore } from '../session/transaction-store';
@@ -10,7 +9,7 @@ import type { ProviderPort, ValidatedResponse } from './provider-port';
 export function flowContext(
   keeper: SessionKeeper,
   redirect: (url: string) => void,
-  userInfo?: typeof fetchUserInfo,
+  userInfo?: boolean,
 ): BaseFlowContext {
   const { config, clock, window } = keeper;
   return { config, clock, window, keeper, redirect, userInfo };
@@ -29,8 +28,8 @@ export interface FlowContext {
   readonly provider: ProviderPort;
   /** How the app leaves for the provider (`location.assign` in a browser). */
   readonly redirect: (url: string) => void;
-  /** The UserInfo request, with `withUserInfo()`: its claims are merged under the ID token's. */
-  readonly userInfo?: typeof fetchUserInfo;
+  /** Whether UserInfo is loaded (`withUserInfo()`): its claims are merged under the ID token's. */
+  readonly userInfo?: boolean;
   /** The pending sign-ins, kept for their callback and taken by it. */
   readonly transactions: TransactionStore;
   /** Stores a validated response as the session (see `acceptResponse`). */

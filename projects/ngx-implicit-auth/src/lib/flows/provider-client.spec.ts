@@ -1,4 +1,3 @@
-import { fetchUserInfo } from '../protocol/userinfo';
 import { parseAuthorizationResponse } from '../protocol/authorization-response';
 import { DEVICE_CLOCK } from '../protocol/provider-clock';
 import { authErrorOf, createTestIssuer, type TestIssuer, resolveSpecConfig, type SpecConfig } from '../testing';
@@ -12,7 +11,7 @@ beforeEach(async () => {
 
 function client(overrides: SpecConfig = {}): ProviderClient {
   const config = resolveSpecConfig({ issuer: idp.issuer, clientId: idp.clientId, ...overrides }, 'https://app.example');
-  return new ProviderClient(config, idp.clock, idp.fetch, overrides.loadUserInfo ? fetchUserInfo : undefined);
+  return new ProviderClient(config, idp.clock, idp.fetch, overrides.loadUserInfo);
 }
 
 const EXPECTED: Expectation = {

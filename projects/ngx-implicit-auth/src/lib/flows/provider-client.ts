@@ -9,7 +9,6 @@ import { createJwksKeyResolver, type JwksKeyResolver, type KeyResolver } from '.
 import { buildLogoutUrl } from '../protocol/logout';
 import { validateAgainstProvider } from './complete-authorization';
 import type { ProviderClock } from '../protocol/provider-clock';
-import type { fetchUserInfo } from '../protocol/userinfo';
 import type { Expectation, ProviderPort, ValidatedResponse } from './provider-port';
 
 const noJwksUri: KeyResolver = () =>
@@ -34,8 +33,8 @@ export class ProviderClient implements ProviderPort {
     private readonly clock: Clock,
     /** Called as a plain function, never as a method, so `window.fetch` works unbound. */
     private readonly fetch: typeof globalThis.fetch,
-    /** The UserInfo request (`withUserInfo()`); without it no UserInfo is loaded. */
-    private readonly userInfo?: typeof fetchUserInfo,
+    /** Whether UserInfo is loaded (`withUserInfo()`). */
+    private readonly userInfo?: boolean,
   ) {}
 
   /** Provider metadata, fetched once per page load (and again only after a failure). */

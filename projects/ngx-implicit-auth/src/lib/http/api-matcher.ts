@@ -1,5 +1,5 @@
 import { type ApiConfig, type ResolvedImplicitAuthConfig } from '../config/implicit-auth-config';
-import { isLoopbackHost } from '../protocol/https-url';
+import { isSecureUrl } from '../protocol/https-url';
 import { fail } from '../config/resolve-config';
 
 /** The configured API a request goes to: whose token it may carry, and the scope to ask for one with. */
@@ -110,13 +110,7 @@ export function createApiMatcher(
     const field = `apis[${i}].url`;
     const url = new URL(api.url);
     // Checked by the config already; checked again because this is the last gate before a token leaves.
-    if (
-      !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) ||
-      url.username ||
-      url.password ||
-      url.search ||
-      url.hash
-    ) {
+    if (!isSecureUrl(url) || url.search || url.hash) {
       fail(field, typeof ngDevMode === 'undefined' || ngDevMode ? 'is not an https (or loopback http) base URL' : '');
     }
     const prefix = url.pathname.replace(/\/+$/, '');

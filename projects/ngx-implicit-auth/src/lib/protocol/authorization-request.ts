@@ -1,5 +1,5 @@
 import { ImplicitAuthError } from '../errors';
-import { parseHttpsUrl } from './https-url';
+import { parseHttpsUrl } from './parse-https-url';
 import { RESERVED_AUTHORIZE_PARAMETERS } from './reserved-parameters';
 import { type ImplicitResponseType, needsNonce } from './response-type';
 

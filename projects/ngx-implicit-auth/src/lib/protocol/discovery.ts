@@ -1,7 +1,7 @@
 import { ImplicitAuthError } from '../errors';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from './deadline';
 import { fetchJsonObject } from './fetch-json';
-import { parseHttpsUrl } from './https-url';
+import { parseHttpsUrl } from './parse-https-url';
 
 /** The provider metadata the library uses (OIDC Discovery §3, RFC 8414 §2, RFC 9207 §3). Other members are kept. */
 export interface ProviderMetadata {

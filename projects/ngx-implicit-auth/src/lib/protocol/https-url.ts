@@ -1,5 +1,3 @@
-import { ImplicitAuthError, type ImplicitAuthErrorCode } from '../errors';
-
 /** Whether `hostname` is a loopback host, where plain http is acceptable for development. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -13,27 +11,4 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function isSecureUrl({ protocol, hostname, username, password }: URL): boolean {
   return (protocol === 'https:' || (protocol === 'http:' && isLoopbackHost(hostname))) && !username && !password;
-}
-
-/**
- * Parses a provider URL the library navigates to or sends a token to, refusing anything but `https:` (plain `http:`
- * only on a loopback host, for development): a `javascript:` or `data:` endpoint from a tampered discovery document
- * would run script in the app's origin, and a plain-http one would leak tokens. Fragments and credentials are refused.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1
- * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
- */
-export function parseHttpsUrl(value: unknown, code: ImplicitAuthErrorCode, name: string): URL {
-  const fail = (cause?: unknown) =>
-    new ImplicitAuthError(code, typeof ngDevMode === 'undefined' || ngDevMode ? `${name} must be an https URL` : '', {
-      cause,
-    });
-  let url: URL;
-  try {
-    url = new URL(value as string);
-  } catch (error: unknown) {
-    // A relative or malformed URL: report it under the field's name rather than as a bare TypeError.
-    throw fail(error);
-  }
-  if (typeof value !== 'string' || !isSecureUrl(url) || url.hash) throw fail();
-  return url;
 }

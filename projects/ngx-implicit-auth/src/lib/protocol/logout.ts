@@ -1,5 +1,5 @@
 import { ImplicitAuthError } from '../errors';
-import { parseHttpsUrl } from './https-url';
+import { parseHttpsUrl } from './parse-https-url';
 import { RESERVED_LOGOUT_PARAMETERS } from './reserved-parameters';
 
 export interface LogoutUrlOptions {

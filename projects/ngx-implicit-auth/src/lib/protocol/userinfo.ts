@@ -1,7 +1,7 @@
 import { ImplicitAuthError } from '../errors';
 import { DEFAULT_NETWORK_TIMEOUT_MS } from './deadline';
 import { fetchJsonObject } from './fetch-json';
-import { parseHttpsUrl } from './https-url';
+import { parseHttpsUrl } from './parse-https-url';
 
 /**
  * Fetches the UserInfo claims with the access token in the `Authorization` header only (never in the URL, where it

@@ -1,5 +1,5 @@
 import { authErrorOf } from '../testing';
-import { parseHttpsUrl } from './https-url';
+import { parseHttpsUrl } from './parse-https-url';
 
 describe('parseHttpsUrl', () => {
   it.each(['https://idp.example/authorize?x=1', 'http://localhost:8080/a', 'http://127.0.0.1/a', 'http://[::1]/a'])(
