@@ -16,9 +16,9 @@ export interface RenewalSchedulerOptions {
 export interface RenewalScheduler {
   /**
    * Calls `onDue` once, `marginMs` before `usableUntil` (ms since the epoch: when the token stops being of use,
-   * for an access token its `usableUntil` in `session.ts`), replacing any earlier schedule. When less than twice the margin is
-   * left until then, it is due at half the time left instead, so a short-lived token never makes renewals run
-   * back to back. A moment already past is due at once.
+   * for an access token its `usableUntil` in `session.ts`), replacing any earlier schedule. When less than twice
+   * the margin is left until then, it is due at half the time left instead, so a short-lived token never makes
+   * renewals run back to back. A moment already past is due at once.
    */
   schedule(usableUntil: number): void;
   /** Forgets the schedule (sign-out, or a renewal failed and no retry is wanted). */
