@@ -22,8 +22,9 @@ import { startStack } from '../support/stack.mjs';
 /** Lifetime of the IdP's access and ID tokens, in seconds. */
 const TTL = 10;
 /**
- * More than half the lifetime, so the library's cap applies: renewal at half the remaining lifetime (~5 s
- * after each token arrives), well before expiry and never back to back.
+ * More than half the lifetime, so the library's cap applies: renewal at half the time left until the token stops
+ * being handed out (expiry less the 1 s skew: ~4.5 s after each token arrives), well before expiry and never back
+ * to back.
  */
 const MARGIN = 8;
 
@@ -105,7 +106,8 @@ describe('proactive silent renewal with short-lived tokens', () => {
   });
 
   test('a token that lives less than the clock-skew allowance is still sent, without a renewal per call', async (t) => {
-    // The defaults (clockSkewSeconds 60, marginSeconds 60) with the IdP's 10 s tokens.
+    // The defaults (clockSkewSeconds 300, marginSeconds 60) with the IdP's 10 s tokens: handed out for 5 s, renewed
+    // after 2.5 s.
     stack.app.setConfig(withRecordingApi(stack));
     const page = await stack.newPage();
     t.after(() => page.context().close());

@@ -16,9 +16,10 @@ export type ImplicitAuthEvent =
     }
   | { readonly type: 'token_received'; readonly audience: string | undefined; readonly expiresAt: number }
   /**
-   * The session's token is about to expire (`silentRenew.marginSeconds` before, 60 s without silent renewal, or half
-   * the remaining lifetime for a short-lived token): automatic renewal starts right after; without it, the app may
-   * ask the user to sign in again.
+   * The session's token is about to stop being handed out (`silentRenew.marginSeconds`, 60 s without silent
+   * renewal, before the access token's expiry less `clockSkewSeconds`, or the ID token's `exp` without one; half the
+   * time left for a short-lived token): automatic renewal starts right after; without it, the app may ask the user
+   * to sign in again. `expiresAt` is the token's real expiry.
    */
   | { readonly type: 'token_expiring'; readonly audience: string | undefined; readonly expiresAt: number }
   | { readonly type: 'validation_failed'; readonly error: ImplicitAuthError }

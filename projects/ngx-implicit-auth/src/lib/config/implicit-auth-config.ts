@@ -61,7 +61,10 @@ export interface SilentRenewConfig {
   readonly redirectUri?: string;
   /** How long to wait for the provider before a `timeout` error, in ms. Default 10000. */
   readonly timeoutMs?: number;
-  /** How long before expiry to renew, in seconds. Default 60. */
+  /**
+   * How long before the access token stops being handed out (its expiry less `clockSkewSeconds`; without one, the
+   * ID token's `exp`) to renew, in seconds, capped at half the time left. Default 60.
+   */
   readonly marginSeconds?: number;
   /** Whether to renew before expiry on a timer. Default true. */
   readonly automatic?: boolean;
@@ -109,8 +112,9 @@ export interface ImplicitAuthConfig {
   readonly audience?: string;
   /**
    * Tolerance for clock differences when checking `exp`/`iat`/`nbf`/`auth_time`, and how long before its expiry an
-   * access token stops being handed out, in seconds. Default 300, at most 300. Beyond it, a sound ID token is
-   * refused with `clock_skew`, carrying the measured offset in `clockOffsetSeconds`.
+   * access token stops being handed out (automatic renewal is due `silentRenew.marginSeconds` before that), in
+   * seconds. Default 300, at most 300. Beyond it, a sound ID token is refused with `clock_skew`, carrying the
+   * measured offset in `clockOffsetSeconds`.
    */
   readonly clockSkewSeconds?: number;
   /**

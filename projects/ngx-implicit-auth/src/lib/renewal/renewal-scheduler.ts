@@ -7,7 +7,7 @@ export interface RenewalSchedulerOptions {
   readonly clock: Clock;
   /** Where `focus`, `online` and (on its document) `visibilitychange` are heard; default timers come from it. */
   readonly window: Window;
-  /** How long before expiry to renew, in ms (`silentRenew.marginSeconds * 1000`). */
+  /** How long before the token stops being handed out to renew, in ms (`silentRenew.marginSeconds * 1000`). */
   readonly marginMs: number;
   readonly setTimeout?: (callback: () => void, ms: number) => number;
   readonly clearTimeout?: (id: number) => void;
@@ -15,11 +15,12 @@ export interface RenewalSchedulerOptions {
 
 export interface RenewalScheduler {
   /**
-   * Calls `onDue` once, `marginMs` before `expiresAt` (ms since the epoch), replacing any earlier schedule.
-   * When the token lives less than twice the margin, it is renewed at half its remaining lifetime instead, so
-   * a short-lived token never makes renewals run back to back. An expiry already past is due at once.
+   * Calls `onDue` once, `marginMs` before `usableUntil` (ms since the epoch: when the token stops being of use,
+   * for an access token its `usableUntil` in `session.ts`), replacing any earlier schedule. When less than twice
+   * the margin is left until then, it is due at half the time left instead, so a short-lived token never makes
+   * renewals run back to back. A moment already past is due at once.
    */
-  schedule(expiresAt: number): void;
+  schedule(usableUntil: number): void;
   /** Forgets the schedule (sign-out, or a renewal failed and no retry is wanted). */
   cancel(): void;
   /** Cancels and stops listening to the window. */
@@ -27,9 +28,9 @@ export interface RenewalScheduler {
 }
 
 /**
- * Proactive renewal from the token's absolute expiry. Timers alone are not trusted: a sleeping laptop or a
- * throttled background tab fires them late, so the due time is re-checked against the clock whenever the page
- * becomes visible, gains focus or goes back online, and renewal starts at once if it is due.
+ * Proactive renewal from the absolute moment the token stops being usable. Timers alone are not trusted: a
+ * sleeping laptop or a throttled background tab fires them late, so the due time is re-checked against the clock
+ * whenever the page becomes visible, gains focus or goes back online, and renewal starts at once if it is due.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest (renewal uses prompt=none, §3.1.2.1)
  * @see https://html.spec.whatwg.org/multipage/timers-and-user-prompts.html#timers (timeouts clamp, throttle)
@@ -72,9 +73,9 @@ export function createRenewalScheduler(onDue: () => void, options: RenewalSchedu
     stop();
   };
   return {
-    schedule(expiresAt) {
-      const margin = Math.min(marginMs, Math.max(0, (expiresAt - clock.now()) / 2));
-      dueAt = expiresAt - margin;
+    schedule(usableUntil) {
+      const margin = Math.min(marginMs, Math.max(0, (usableUntil - clock.now()) / 2));
+      dueAt = usableUntil - margin;
       arm();
     },
     cancel,

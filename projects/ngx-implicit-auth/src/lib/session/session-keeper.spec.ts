@@ -264,10 +264,11 @@ describe('SessionKeeper', () => {
   });
 
   describe('the renewal schedule and token_expiring', () => {
-    it("is planned from the configured audience's access token: silentRenew.marginSeconds before its expiry", () => {
+    it("is planned from the configured audience's access token: silentRenew.marginSeconds before it stops being handed out", () => {
       const k = keep(config({ audience: 'https://api', silentRenew: { marginSeconds: 120 } }));
       acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), 'https://api', null, 1);
-      clock.advance(600 - 120 - 1);
+      // Handed out until expiry less the skew (60 s): due 120 s before that.
+      clock.advance(600 - 60 - 120 - 1);
       focus();
       expect(due).not.toHaveBeenCalled();
       clock.advance(1);
@@ -275,21 +276,63 @@ describe('SessionKeeper', () => {
       expect(events.at(-1)).toEqual({
         type: 'token_expiring',
         audience: 'https://api',
-        expiresAt: clock.now() + 120_000,
+        expiresAt: clock.now() + 180_000,
       });
       expect(due).toHaveBeenCalledTimes(1);
     });
 
-    it('without silent renewal, announces token_expiring 60 s before expiry and renews nothing', () => {
+    it('without silent renewal, announces token_expiring 60 s before the token stops being handed out and renews nothing', () => {
       const k = keep(config({ silentRenew: false }));
       acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
-      clock.advance(600 - 60 - 1);
+      clock.advance(600 - 60 - 60 - 1);
       focus();
       expect(events.map((e) => e.type)).toEqual(['token_received']);
       clock.advance(1);
       focus();
-      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: undefined, expiresAt: clock.now() + 60_000 });
+      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: undefined, expiresAt: clock.now() + 120_000 });
       expect(due).not.toHaveBeenCalled();
+    });
+
+    it('with the defaults (skew 300 s, margin 60 s), renews a 1-hour token 360 s before expiry, while it is still handed out', () => {
+      const k = keep(config({ clockSkewSeconds: 300, silentRenew: { marginSeconds: 60 } }));
+      acceptResponse(k, validated({ expiresAt: clock.now() + 3_600_000 }), undefined, null, 1);
+      const expiresAt = clock.now() + 3_600_000;
+      clock.set(expiresAt - 360_000 - 1);
+      focus();
+      expect(due).not.toHaveBeenCalled();
+      clock.set(expiresAt - 360_000);
+      focus();
+      expect(due).toHaveBeenCalledTimes(1);
+      // The notice reports the real expiry; the token is still handed out while its renewal runs.
+      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: undefined, expiresAt });
+      expect(k.accessToken(undefined)?.token).toBe('at-1');
+    });
+
+    it('renews a token shorter-lived than twice the skew at half the time left until it stops being handed out', () => {
+      const k = keep(config({ clockSkewSeconds: 300, silentRenew: { marginSeconds: 60 } }));
+      acceptResponse(k, validated({ expiresAt: clock.now() + 100_000 }), undefined, null, 1);
+      // Handed out for half its 100 s lifetime (the skew is capped): the 60 s margin is capped at half of those 50 s.
+      clock.advance(25 - 0.001);
+      focus();
+      expect(due).not.toHaveBeenCalled();
+      clock.advance(0.001);
+      focus();
+      expect(due).toHaveBeenCalledTimes(1);
+      expect(k.accessToken(undefined)?.token).toBe('at-1');
+    });
+
+    it("for an ID-token-only session (responseType 'id_token'), is planned marginSeconds before exp, whatever the skew", () => {
+      const k = keep(config({ responseType: 'id_token', clockSkewSeconds: 300, silentRenew: { marginSeconds: 60 } }));
+      acceptResponse(k, validated({ accessToken: undefined, expiresAt: undefined }), undefined, null, 1);
+      expect(k.session()!.accessTokens).toEqual({});
+      const exp = k.session()!.claims!.exp * 1000;
+      clock.set(exp - 60_001);
+      focus();
+      expect(due).not.toHaveBeenCalled();
+      clock.set(exp - 60_000);
+      focus();
+      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: undefined, expiresAt: exp });
+      expect(due).toHaveBeenCalledTimes(1);
     });
 
     it('with silentRenew.automatic false, announces but does not renew', () => {

@@ -9,7 +9,7 @@ import type { SignOutReason } from '../events';
 import { createRenewalScheduler, type RenewalScheduler } from '../renewal/renewal-scheduler';
 import type { TabSync, TabSyncMessage } from '../renewal/tab-sync';
 import type { ImplicitAuthParts } from '../tokens';
-import { belongsTo, isUsable, type Session, type StoredAccessToken } from './session';
+import { belongsTo, isUsable, type Session, type StoredAccessToken, usableUntil } from './session';
 import { SessionState, toImplicitAuthError } from './session-state';
 import type { SessionStore } from './session-store';
 import { createProviderTime, type ProviderTime } from './provider-time';
@@ -22,7 +22,7 @@ import { type HintStorage, hintStorage, storageOf } from './web-storage';
  * tab's), when it ends (the sign-out epoch and generation), what the other tabs hear, and when it is renewed. Every
  * flow goes through it; nothing else writes the session.
  */
-/** Without silent renewal, how long before expiry `token_expiring` is announced, in seconds. */
+/** Without silent renewal, how many seconds before the token stops being handed out `token_expiring` is heard. */
 const DEFAULT_EXPIRY_NOTICE_SECONDS = 60;
 
 /** Without `withStorage()`: the session lives in memory only, and a reload starts without one. */
@@ -123,11 +123,22 @@ export class SessionKeeper {
   /** Makes `session` the current one and plans its renewal (and the `token_expiring` notice). */
   adopt(session: Session, began = false): void {
     this.state.adopt(session, began);
-    const expiresAt = this.#expiresAt(session);
-    if (expiresAt) this.#scheduler.schedule(expiresAt);
+    const renewBy = this.#renewBy(session);
+    if (renewBy) this.#scheduler.schedule(renewBy);
   }
 
-  /** When `session` expires (`0`: unknown), for the renewal plan and `token_expiring` alike. */
+  /**
+   * The moment the renewal plan (and `token_expiring`) works back from (`0`: unknown): when the configured
+   * audience's access token stops being handed out (the one lifetime rule, `usableUntil`), so renewal is under
+   * way while `accessToken()` still returns it; without an access token, the ID token's `exp`.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2 (expires_in)
+   */
+  #renewBy(session: Session): number {
+    const token = session.accessTokens[this.config.audience ?? ''];
+    return token ? usableUntil(token, this.#skewMs()) : this.#expiresAt(session);
+  }
+
+  /** When `session` expires (`0`: unknown): what `token_expiring` reports. */
   #expiresAt(session: Session): number {
     // An access token's expiry is the device's (measured from `expires_in`); an ID token's `exp` is the provider's.
     return (
@@ -136,7 +147,7 @@ export class SessionKeeper {
     );
   }
 
-  /** The planned moment before expiry: the app hears `token_expiring`, then automatic renewal (if on) starts. */
+  /** The planned moment (see `#renewBy`): the app hears `token_expiring`, then automatic renewal (if on) starts. */
   #due(renewNow: () => void): void {
     const session = this.session();
     if (!session) return;
