@@ -321,17 +321,28 @@ describe('SessionKeeper', () => {
       expect(k.accessToken(undefined)?.token).toBe('at-1');
     });
 
-    it("for an ID-token-only session (responseType 'id_token'), is planned marginSeconds before exp, whatever the skew", () => {
-      const k = keep(config({ responseType: 'id_token', clockSkewSeconds: 300, silentRenew: { marginSeconds: 60 } }));
-      acceptResponse(k, validated({ accessToken: undefined, expiresAt: undefined }), undefined, null, 1);
-      expect(k.session()!.accessTokens).toEqual({});
+    it.each([
+      [
+        "an ID-token-only session (responseType 'id_token'), whatever the skew",
+        { responseType: 'id_token', clockSkewSeconds: 300, silentRenew: { marginSeconds: 60 } } as const,
+        { accessToken: undefined, expiresAt: undefined },
+      ],
+      [
+        'a session without an access token for the configured audience',
+        { audience: 'https://api' },
+        { expiresAt: 600_000 },
+      ],
+    ])("for %s, is planned marginSeconds before the ID token's exp", (_name, settings, response) => {
+      const k = keep(config(settings));
+      const expiresAt = response.expiresAt === undefined ? undefined : clock.now() + response.expiresAt;
+      acceptResponse(k, validated({ ...response, expiresAt }), undefined, null, 1);
       const exp = k.session()!.claims!.exp * 1000;
       clock.set(exp - 60_001);
       focus();
       expect(due).not.toHaveBeenCalled();
       clock.set(exp - 60_000);
       focus();
-      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: undefined, expiresAt: exp });
+      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: k.config.audience, expiresAt: exp });
       expect(due).toHaveBeenCalledTimes(1);
     });
 
@@ -342,19 +353,6 @@ describe('SessionKeeper', () => {
       focus();
       expect(events.at(-1)?.type).toBe('token_expiring');
       expect(due).not.toHaveBeenCalled();
-    });
-
-    it("without an access token for the configured audience, is planned from the ID token's exp", () => {
-      const k = keep(config({ audience: 'https://api' }));
-      acceptResponse(k, validated({ expiresAt: clock.now() + 600_000 }), undefined, null, 1);
-      const exp = k.session()!.claims!.exp * 1000;
-      clock.set(exp - 60_001);
-      focus();
-      expect(due).not.toHaveBeenCalled();
-      clock.set(exp - 60_000);
-      focus();
-      expect(events.at(-1)).toEqual({ type: 'token_expiring', audience: 'https://api', expiresAt: exp });
-      expect(due).toHaveBeenCalledTimes(1);
     });
 
     it('is not planned for a session with neither an access token nor claims', () => {
