@@ -199,11 +199,14 @@ async function measureApp({ entry, dist }) {
   const unreachable = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !reachable.has(file));
 
   const byPackage = {};
-  const names = await outputNames(browserDir, [...initialFiles, ...lazyFiles]);
+  // Read once: the stand-in names need every file's chunk names before any file is compressed.
+  const codes = new Map();
+  for (const file of [...initialFiles, ...lazyFiles]) codes.set(file, await readFile(join(browserDir, file), 'latin1'));
+  const names = outputNames(codes.values());
   const measureFiles = async (files, part) => {
     const sizes = [];
     for (const file of files) {
-      const code = await readFile(join(browserDir, file), 'latin1');
+      const code = codes.get(file);
       sizes.push({ file, rawBytes: code.length, brotliBytes: await meanBrotliOverNames(code, names) });
       for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs)) {
         const name = packageOf(input);
@@ -231,11 +234,11 @@ async function measureApp({ entry, dist }) {
 const NAME_SAMPLES = 8;
 const HASHED_NAME = /\b(?:chunk|main|polyfills|styles)-([A-Z0-9]{8})\.js/g;
 
-/** The distinct 8-character hashes in the output files' names and in their import statements. */
-async function outputNames(browserDir, files) {
+/** The distinct 8-character chunk hashes named in the output files' code (their import statements). */
+function outputNames(codes) {
   const hashes = new Set();
-  for (const file of files) {
-    for (const [, hash] of (await readFile(join(browserDir, file), 'latin1')).matchAll(HASHED_NAME)) hashes.add(hash);
+  for (const code of codes) {
+    for (const [, hash] of code.matchAll(HASHED_NAME)) hashes.add(hash);
   }
   return [...hashes].sort();
 }
