@@ -27,7 +27,7 @@ export function acceptResponse(
   began = previous === null,
 ): void {
   const { config, state } = keeper;
-  // Before `adopt`, which schedules the renewal from the ID token's `exp` on the learned clock.
+  // Before `adopt`, which plans the renewal on the learned clock (from the ID token's `exp` without an access token).
   keeper.providerTime.learn(clockOffsetMs);
   const accessTokens = { ...previous?.accessTokens };
   if (tokens.accessToken && tokens.expiresAt) {
